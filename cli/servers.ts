@@ -1,0 +1,18 @@
+import { UsageError } from './usage.ts';
+
+type ServerMain = (argv: string[]) => Promise<unknown>;
+
+/** Built-in servers, loaded on demand so one server's dependencies never load for another. */
+const servers: Record<string, () => Promise<{ main: ServerMain }>> = {
+  fs: () => import('@switchboard/server-fs/main'),
+};
+
+export const serverNames = Object.keys(servers);
+
+export async function runBuiltinServer(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  const load = name === undefined ? undefined : servers[name];
+  if (load === undefined) throw new UsageError(`switchboard server <name>: name must be one of ${serverNames.join(', ')}`);
+  const { main } = await load();
+  await main(rest);
+}

@@ -1,0 +1,18 @@
+/** A mistake in how the CLI was called: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `switchboard — an MCP-native hub where everything is a tool
+
+Usage:
+  switchboard serve [--http | --stdio] [--port N] [--host H] [--config FILE]
+      Run the hub: Streamable HTTP at /mcp (default, port 7700) or stdio for Claude Desktop.
+  switchboard server <name> [flags]    Run one MCP server alone (servers: SERVERS)
+  switchboard run "<task>" [--role R] [--config FILE]
+      Give a task to a role agent and print its answer (default role: reader).
+  switchboard tools [--config FILE] [--json]   List the hub's tools
+  switchboard roles [--config FILE] [--json]   List roles and the tools each may call
+  switchboard test-server [--port N] [--hub URL] [--cases DIR]   Run the case runner service
+
+Config: --config FILE, else ./switchboard.yaml, else embedded defaults (fs server over ./work).`;

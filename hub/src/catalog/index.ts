@@ -1,0 +1,2 @@
+export { Catalog, type CatalogEntry } from './catalog.ts';
+export { MAX_TOOL_NAME, namespacedName, SEPARATOR } from './names.ts';

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/** Upstream names become tool prefixes (`<name>__<tool>`), so they must be short and unambiguous. */
+export const UpstreamNameSchema = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{0,23}$/,
+    'upstream names are lowercase letters, digits and dashes, starting with a letter, at most 24 characters',
+  );
+
+const common = {
+  timeoutMs: z.number().int().positive().default(30_000).describe('per-call timeout'),
+  env: z.record(z.string(), z.string()).default({}).describe('extra environment for a spawned server'),
+};
+
+const BuiltinUpstreamSchema = z.strictObject({
+  server: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/)
+    .describe('a built-in Switchboard server, spawned as `switchboard server <name>`'),
+  args: z.array(z.string()).default([]),
+  cwd: z.string().optional(),
+  ...common,
+});
+
+const CommandUpstreamSchema = z.strictObject({
+  command: z.string().min(1).describe('any MCP server speaking stdio'),
+  args: z.array(z.string()).default([]),
+  cwd: z.string().optional(),
+  ...common,
+});
+
+const HttpUpstreamSchema = z.strictObject({
+  url: z.url().describe('a remote MCP server (Streamable HTTP)'),
+  headers: z.record(z.string(), z.string()).default({}),
+  ...common,
+});
+
+export const UpstreamSchema = z.union([BuiltinUpstreamSchema, CommandUpstreamSchema, HttpUpstreamSchema], {
+  error: 'an upstream needs exactly one of `server` (built-in), `command` (stdio) or `url` (HTTP)',
+});
+
+export const HubConfigSchema = z.strictObject({
+  hub: z
+    .strictObject({
+      name: z.string().min(1).default('switchboard'),
+      http: z
+        .strictObject({
+          host: z.string().min(1).default('127.0.0.1'),
+          port: z.number().int().min(0).max(65535).default(7700),
+        })
+        .default({ host: '127.0.0.1', port: 7700 }),
+    })
+    .default({ name: 'switchboard', http: { host: '127.0.0.1', port: 7700 } }),
+  roles: z.string().min(1).optional().describe('directory of role YAML files, relative to the config file'),
+  upstreams: z.record(UpstreamNameSchema, UpstreamSchema).default({}),
+});
+
+export type HubConfig = z.infer<typeof HubConfigSchema>;
+export type UpstreamSpec = z.infer<typeof UpstreamSchema>;

@@ -1,0 +1,6 @@
+export { ConfigError, configErrorFromZod, keyPath } from './errors.ts';
+export { type HubConfig, HubConfigSchema, type UpstreamSpec } from './hub-schema.ts';
+export { interpolateEnv } from './interpolate.ts';
+export { DEFAULT_CONFIG_FILE, embeddedDefaults, type LoadedConfig, loadHubConfig, parseHubConfig } from './load-config.ts';
+export { loadRoles, parseRole } from './load-roles.ts';
+export { type Playbook, type PlaybookStep, type Role, RoleSchema } from './role-schema.ts';

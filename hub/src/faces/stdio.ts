@@ -1,0 +1,8 @@
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import type { Hub } from '../hub.ts';
+import { createHubMcpServer } from './mcp-server.ts';
+
+/** Serves the hub on stdin/stdout, for Claude Desktop and any local MCP client. */
+export function serveHubStdio(hub: Hub): { close(): Promise<void> } {
+  return serveStdio(() => createHubMcpServer(hub), { onerror: (error) => hub.logger.warn({ err: error }, 'stdio transport error') });
+}

@@ -1,0 +1,1 @@
+export { CORRELATION_META_KEY, correlationIdFrom } from './correlation.ts';

@@ -1,0 +1,1 @@
+export { type ContractBackend, type ContractHarness, contractSuite } from './harness.ts';

@@ -1,0 +1,21 @@
+export {
+  type ErrorCode,
+  type ErrorPayload,
+  errorOfResult,
+  handleToolErrors,
+  ToolError,
+  toErrorPayload,
+  toolErrorResult,
+} from './errors.ts';
+export { createLogger, type Logger } from './logger.ts';
+export { structuredResult } from './result.ts';
+export {
+  closeOnSignals,
+  parseServerFlags,
+  type RunningServer,
+  type RunServerOptions,
+  runServer,
+  type TransportFlags,
+  TransportFlagsSchema,
+} from './serve/index.ts';
+export { defineTool, invalidArgument, registerTool, type ToolContext, type ToolSpec } from './tool.ts';

@@ -1,0 +1,61 @@
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import { createMcpHonoApp } from '@modelcontextprotocol/hono';
+import { createMcpHandler, type McpServer } from '@modelcontextprotocol/server';
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import type { Logger } from '../logger.ts';
+import type { TransportFlags } from './flags.ts';
+
+export interface RunServerOptions {
+  /** Builds a fresh McpServer over shared state: once per HTTP request, once per stdio connection. */
+  factory: () => McpServer;
+  transport: TransportFlags;
+  logger: Logger;
+  /** Releases shared state (backend connections) at shutdown. */
+  close?: () => Promise<void>;
+}
+
+export interface RunningServer {
+  /** The `/mcp` URL when serving HTTP. */
+  url?: string;
+  close(): Promise<void>;
+}
+
+/** Serves one server factory over stdio or Streamable HTTP (both protocol eras on one endpoint). */
+export async function runServer(options: RunServerOptions): Promise<RunningServer> {
+  const { factory, transport, logger } = options;
+  if (transport.transport === 'stdio') {
+    const handle = serveStdio(() => factory(), { onerror: (error) => logger.warn({ err: error }, 'stdio transport error') });
+    logger.info({ transport: 'stdio' }, 'serving');
+    return {
+      close: async () => {
+        await handle.close();
+        await options.close?.();
+      },
+    };
+  }
+  const handler = createMcpHandler(() => factory(), { onerror: (error) => logger.debug({ err: error }, 'mcp request rejected') });
+  const app = createMcpHonoApp({ host: transport.host });
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.all('/mcp', (c) => handler.fetch(c.req.raw, { parsedBody: c.get('parsedBody' as never) }));
+  const server = await listen(app.fetch, transport.host, transport.port);
+  const { port } = server.address() as AddressInfo;
+  const host = transport.host.includes(':') ? `[${transport.host}]` : transport.host;
+  const url = `http://${host}:${port}/mcp`;
+  logger.info({ transport: 'http', url }, 'listening');
+  return {
+    url,
+    close: async () => {
+      await handler.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await options.close?.();
+    },
+  };
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
