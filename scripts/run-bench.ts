@@ -11,6 +11,7 @@ const files = readdirSync(dir)
   .filter((name) => name.endsWith('.bench.ts') && (only === undefined || name.includes(only)))
   .sort();
 for (const file of files) {
-  const { run } = (await import(join(dir, file))) as { run: () => Promise<BenchFigure> };
-  printFigure(await run());
+  const { run } = (await import(join(dir, file))) as { run: () => Promise<BenchFigure | BenchFigure[]> };
+  const figures = await run();
+  for (const figure of Array.isArray(figures) ? figures : [figures]) printFigure(figure);
 }
