@@ -102,10 +102,8 @@ describe('hub over Streamable HTTP (switchboard serve --http)', () => {
     assert.equal(ready.status, 200);
     const body = (await ready.json()) as { ready: boolean; upstreams: { name: string; state: string }[] };
     assert.equal(body.ready, true);
-    assert.deepEqual(
-      body.upstreams.map((u) => [u.name, u.state]),
-      [['fs', 'connected']],
-    );
+    assert.ok(body.upstreams.some((u) => u.name === 'fs'));
+    for (const upstream of body.upstreams) assert.equal(upstream.state, 'connected', upstream.name);
   });
 
   it('logs each call with a correlation id', async () => {
