@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'UPSTREAM_UNAVAILABLE'
   | 'TIMEOUT'
   | 'LIMIT_EXCEEDED'
+  | 'RATE_LIMITED'
   | 'INTERNAL';
 
 /** An error a tool reports to its caller; `field` names the argument at fault, when there is one. */
