@@ -20,6 +20,22 @@ export function fsToolError(error: unknown, shown: string, field = 'path'): unkn
       return new ToolError('ACL_DENIED', `the server's user may not access '${shown}'`, field);
     case 'ELOOP':
       return new ToolError('INVALID_ARGUMENT', `'${shown}' has too many levels of symlinks`, field);
+    case 'ESYMLINK':
+      // Our own code (verified-dir.ts): the path was swapped for a symlink between check and use.
+      return new ToolError('ACL_DENIED', `'${shown}' changed during the call (a symlink was swapped in); nothing was done`, field);
+    case 'EFBIG':
+      return new ToolError('TOO_LARGE', `'${shown}' is ${(error as { size?: number }).size ?? 'over'} bytes, over the limit`, field);
+    case 'ENOTREG':
+      return new ToolError('INVALID_ARGUMENT', `'${shown}' is not a regular file (device, FIFO or socket)`, field);
+    case 'EINVAL':
+      return new ToolError('INVALID_ARGUMENT', `'${shown}' cannot be used that way (e.g. moving a directory into itself)`, field);
+    case 'ENAMETOOLONG':
+      return new ToolError('INVALID_ARGUMENT', `'${shown}' has a name that is too long`, field);
+    case 'EXDEV':
+      return new ToolError('INVALID_ARGUMENT', `'${shown}' cannot be moved across filesystems; copy it instead`, field);
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new ToolError('LIMIT_EXCEEDED', `no space left to write '${shown}'`, field);
     default:
       return new ToolError('INTERNAL', `filesystem error on '${shown}'${code ? ` (${code})` : ''}`, field);
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ToolError } from '@switchboard/kit';
-import { displayPath, isInside, resolveInsideRoot } from './guard.ts';
+import { deniedBy, displayPath, isInside, protectedBy, protectedWithin, resolveInsideRoot } from './guard.ts';
 
 const roots = ['/srv/root', '/data/extra'];
 const refused = (path: string, code: string) =>
@@ -32,9 +32,15 @@ describe('resolveInsideRoot', () => {
     refused('/srv', 'ACL_DENIED');
   });
 
-  it('refuses NUL bytes and backslashes', () => {
+  it('refuses NUL bytes, backslashes, control characters, drive letters and ~', () => {
     refused('a\0.txt', 'INVALID_ARGUMENT');
     refused('..\\..\\windows', 'INVALID_ARGUMENT');
+    refused('a\nb', 'INVALID_ARGUMENT');
+    refused('a\x1b[31m', 'INVALID_ARGUMENT');
+    refused('C:/Windows', 'INVALID_ARGUMENT');
+    refused('c:', 'INVALID_ARGUMENT');
+    refused('~/.ssh/id_rsa', 'INVALID_ARGUMENT');
+    refused('~root/x', 'INVALID_ARGUMENT');
   });
 
   it('names the roots in the refusal so the caller can correct itself', () => {
@@ -54,5 +60,48 @@ describe('isInside and displayPath', () => {
     assert.equal(displayPath(roots, resolveInsideRoot(roots, 'x/y')), 'x/y');
     assert.equal(displayPath(roots, resolveInsideRoot(roots, '.')), '.');
     assert.equal(displayPath(roots, resolveInsideRoot(roots, '/data/extra/z')), '/data/extra/z');
+  });
+});
+
+describe('deny globs and protected paths', () => {
+  const globs = ['**/.git/**', '.env', '*.pem', 'private/**', 'build/*.map'];
+
+  it('matches a path, any of its ancestors, and X itself for X/**', () => {
+    assert.equal(deniedBy(globs, '.git'), '**/.git/**');
+    assert.equal(deniedBy(globs, '.git/config'), '**/.git/**');
+    assert.equal(deniedBy(globs, 'vendor/lib/.git/hooks/pre-commit'), '**/.git/**');
+    assert.equal(deniedBy(globs, 'app/.env'), '.env');
+    assert.equal(deniedBy(globs, '.env/inside'), '.env');
+    assert.equal(deniedBy(globs, 'certs/server.pem'), '*.pem');
+    assert.equal(deniedBy(globs, 'private'), 'private/**');
+    assert.equal(deniedBy(globs, 'private/a/b'), 'private/**');
+    assert.equal(deniedBy(globs, 'build/app.js.map'), 'build/*.map');
+  });
+
+  it('leaves look-alikes and the root alone', () => {
+    for (const path of [
+      '',
+      '.gitignore',
+      '.github/workflows/ci.yml',
+      'env',
+      '.envrc',
+      'x.pem.txt',
+      'privateer/x',
+      'sub/private/x',
+      'build/deep/a.map',
+    ]) {
+      assert.equal(deniedBy(globs, path), undefined, path);
+    }
+  });
+
+  it('knows what is protected and what would carry a protected path along', () => {
+    const protect = ['/srv/hub/switchboard.yaml', '/srv/hub/roles'];
+    assert.equal(protectedBy(protect, '/srv/hub/roles/coder.yaml'), '/srv/hub/roles');
+    assert.equal(protectedBy(protect, '/srv/hub/switchboard.yaml'), '/srv/hub/switchboard.yaml');
+    assert.equal(protectedBy(protect, '/srv/hub/switchboard.yaml.bak'), undefined);
+    assert.equal(protectedWithin(protect, '/srv/hub'), '/srv/hub/switchboard.yaml');
+    assert.equal(protectedWithin(protect, '/srv'), '/srv/hub/switchboard.yaml');
+    assert.equal(protectedWithin(protect, '/srv/hub/roles'), undefined);
+    assert.equal(protectedWithin(protect, '/srv/other'), undefined);
   });
 });

@@ -7,6 +7,6 @@ import { registerTools } from './tools/index.ts';
 /** One MCP server over a backend; cheap, so the HTTP transport may build one per request. */
 export function createServer(backend: FsBackend, config: FsConfig): { server: McpServer; cleanup: () => Promise<void> } {
   const server = new McpServer({ name: 'switchboard-fs', version: '0.1.0' }, { instructions: `File tools. ${scopeText(config)}` });
-  registerTools(server, { backend, config, confinement: new Confinement(backend, config.roots), scope: scopeText(config) });
+  registerTools(server, { backend, config, confinement: new Confinement(backend, config), scope: scopeText(config) });
   return { server, cleanup: () => server.close() };
 }

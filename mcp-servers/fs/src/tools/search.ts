@@ -1,14 +1,12 @@
 import { posix } from 'node:path';
 import { defineTool, ToolError } from '@switchboard/kit';
 import { z } from 'zod';
-import type { FsBackend } from '../backend.ts';
 import type { FsDeps } from '../deps.ts';
 import { onPath } from '../errors.ts';
 import { globMatcher } from '../glob.ts';
+import { walk } from '../walk.ts';
 import { pathField } from './path-field.ts';
 
-/** Bounds the walk itself, so a huge tree answers `truncated` instead of running for minutes. */
-const MAX_VISITED = 20_000;
 const MAX_LINE = 300;
 
 const MatchSchema = z.object({ path: z.string(), line: z.number().int().optional(), text: z.string().optional() });
@@ -17,7 +15,7 @@ export function searchTool({ backend, confinement, config, scope }: FsDeps) {
   return defineTool({
     name: 'search',
     title: 'Find files by name or content',
-    description: `Finds files under a directory by glob (\`*.md\`, \`src/**/*.ts\`, \`{a,b}.txt\`; no slash matches the name anywhere) and/or by a substring of their text (answers each matching line). Symlinks are not followed; files over ${config.maxReadBytes} bytes are not read. ${scope}`,
+    description: `Finds files under a directory by glob (\`*.md\`, \`src/**/*.ts\`, \`{a,b}.txt\`; no slash matches the name anywhere) and/or by a substring of their text (answers each matching line). Symlinks are not followed; denied and protected paths are skipped; files over ${config.maxReadBytes} bytes are not read. ${scope}`,
     input: z
       .strictObject({
         path: pathField(scope, 'directory to search').default('.'),
@@ -34,20 +32,23 @@ export function searchTool({ backend, confinement, config, scope }: FsDeps) {
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     async run(args, { signal }) {
       const dir = await confinement.resolve(args.path);
-      const stat = await onPath(dir.shown, () => backend.lstat(dir.absolute));
-      if (stat?.type !== 'directory') throw new ToolError('INVALID_ARGUMENT', `'${dir.shown}' is not a directory`, 'path');
+      // The real path: an in-root symlink to a directory is searched like the directory.
+      const stat = await onPath(dir.shown, () => backend.lstat(dir.real, dir.fence));
+      if (stat === undefined) throw new ToolError('NOT_FOUND', `'${dir.shown}' does not exist`, 'path');
+      if (stat.type !== 'directory') throw new ToolError('INVALID_ARGUMENT', `'${dir.shown}' is not a directory`, 'path');
       const matchesName = args.glob === undefined ? () => true : globMatcher(args.glob);
       const needle = args.ignoreCase ? args.contains?.toLowerCase() : args.contains;
       const matches: z.infer<typeof MatchSchema>[] = [];
       let truncated = false;
       let filesScanned = 0;
       const shownOf = (relative: string) => (dir.shown === '.' ? relative : posix.join(dir.shown, relative));
-      for await (const file of walk(backend, dir.absolute)) {
+      for await (const file of onPathGenerator(dir.shown, walk(backend, confinement, dir))) {
         if (signal.aborted) throw new ToolError('TIMEOUT', 'search was cancelled');
         if (file === 'truncated' || matches.length >= args.limit) {
           truncated = true;
           break;
         }
+        if (file.type !== 'file' || file.hidden) continue;
         filesScanned++;
         if (!matchesName(file.relative)) continue;
         if (needle === undefined) {
@@ -55,7 +56,13 @@ export function searchTool({ backend, confinement, config, scope }: FsDeps) {
           continue;
         }
         if (file.size > config.maxReadBytes) continue;
-        const text = new TextDecoder().decode(await backend.readFile(posix.join(dir.absolute, file.relative)));
+        let data: Uint8Array;
+        try {
+          data = await backend.readFile(posix.join(dir.absolute, file.relative), dir.fence, config.maxReadBytes);
+        } catch {
+          continue; // gone, swapped or grown since the listing: not a match
+        }
+        const text = new TextDecoder().decode(data);
         for (const [index, line] of text.split('\n').entries()) {
           if (!(args.ignoreCase ? line.toLowerCase() : line).includes(needle)) continue;
           if (matches.length >= args.limit) {
@@ -72,21 +79,11 @@ export function searchTool({ backend, confinement, config, scope }: FsDeps) {
   });
 }
 
-/** Files under `root` in name order, relative paths; symlinks are skipped. Yields 'truncated' past the bound. */
-async function* walk(backend: FsBackend, root: string): AsyncGenerator<{ relative: string; size: number } | 'truncated'> {
-  const pending = [''];
-  let visited = 0;
-  while (pending.length > 0) {
-    const relativeDir = pending.shift() as string;
-    const entries = (await backend.readDir(posix.join(root, relativeDir))).sort((a, b) => a.name.localeCompare(b.name));
-    for (const entry of entries) {
-      if (++visited > MAX_VISITED) {
-        yield 'truncated';
-        return;
-      }
-      const relative = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
-      if (entry.type === 'directory') pending.push(relative);
-      else if (entry.type === 'file') yield { relative, size: (await backend.lstat(posix.join(root, relative)))?.size ?? 0 };
-    }
+/** Errno failures during the walk become errors about the searched directory. */
+async function* onPathGenerator<T>(shown: string, source: AsyncGenerator<T>): AsyncGenerator<T> {
+  for (;;) {
+    const next = await onPath(shown, () => source.next());
+    if (next.done) return;
+    yield next.value;
   }
 }

@@ -18,8 +18,8 @@ export function statTool({ backend, confinement, scope }: FsDeps) {
     }),
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     async run({ path }) {
-      const target = await confinement.resolve(path);
-      const stat = await onPath(target.shown, () => backend.lstat(target.absolute));
+      const target = await confinement.resolve(path, { follow: false });
+      const stat = await onPath(target.shown, () => backend.lstat(target.absolute, target.fence));
       if (stat === undefined) throw new ToolError('NOT_FOUND', `'${target.shown}' does not exist`, 'path');
       return {
         structured: { path: target.shown, ...stat },
