@@ -1,0 +1,278 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { type Clock, systemClock } from './clock.ts';
+import type { TaskEventView, TaskView } from './contracts.ts';
+import { TaskApiError } from './errors.ts';
+import type { TaskExecutor } from './executor.ts';
+import { type Changes, Lifecycle, type Outcome } from './lifecycle.ts';
+import { DuplicateKeyError, type StoreTx, type TaskStore } from './store/types.ts';
+import { parseSubmission, planSubmission, type SubmitContext } from './submission.ts';
+import { insertSubmission } from './submit-tx.ts';
+import { isFinal, type TaskEvent, type TaskPrincipal, type TaskRecord, type TaskState } from './task-model.ts';
+import { eventView, taskView } from './views.ts';
+import { WorkerPool } from './worker-pool.ts';
+
+export interface SchedulerOptions {
+  store: TaskStore;
+  executor: TaskExecutor;
+  clock?: Clock;
+  random?: () => number;
+  /** Claim loops in this process (0: accept and serve tasks, run none). Default 1. */
+  workers?: number;
+  /** Calls running at once in this process. Default 16. */
+  concurrency?: number;
+  /** Per-role caps in this process, e.g. { coder: 2, default: 8 }. */
+  roleConcurrency?: Record<string, number>;
+  leaseMs?: number;
+  pollMs?: number;
+  /** How often to look for deadlines passed, leases run out and stuck dependants. */
+  sweepMs?: number;
+  claimBatch?: number;
+  /** This process's name in leases. */
+  owner?: string;
+  checkTarget?: SubmitContext['checkTarget'];
+  onError?: (error: unknown, where: string) => void;
+}
+
+export interface CallerContext {
+  principal?: TaskPrincipal | null;
+  correlationId?: string;
+}
+
+export type EventListener = (event: TaskEvent) => void;
+
+/**
+ * The task service: accepts submissions (stored before anything runs), answers views, cancels, streams
+ * events, and runs tasks through a WorkerPool. Every state change goes through Lifecycle in a store
+ * transaction; events are published to local listeners after commit.
+ */
+export class Scheduler {
+  readonly store: TaskStore;
+  readonly clock: Clock;
+  readonly owner: string;
+  private readonly lifecycle: Lifecycle;
+  private readonly pool: WorkerPool;
+  private readonly listeners = new Map<string, Set<EventListener>>();
+  private readonly runningGroups = new Set<string>();
+  private cancelSweep: (() => void) | undefined;
+  private started = false;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.lifecycle = new Lifecycle(options.random);
+    this.pool = new WorkerPool(
+      this.store,
+      options.executor,
+      this.clock,
+      {
+        owner: this.owner,
+        workers: options.workers ?? 1,
+        concurrency: options.concurrency ?? 16,
+        roleConcurrency: options.roleConcurrency ?? {},
+        leaseMs: options.leaseMs ?? 30_000,
+        pollMs: options.pollMs ?? 500,
+        claimBatch: options.claimBatch ?? 32,
+      },
+      {
+        complete: (outcomes) => this.complete(outcomes),
+        claimed: (tasks, events) => this.claimed(tasks, events),
+        onError: (error, where) => this.reportError(error, where),
+      },
+    );
+  }
+
+  /** Starts the workers and the sweeper; tasks left by a previous run are picked up from the store. */
+  start(): this {
+    if (this.started) return this;
+    this.started = true;
+    if ((this.options.workers ?? 1) > 0) this.pool.start();
+    this.scheduleSweep();
+    return this;
+  }
+
+  async submit(body: unknown, caller: CallerContext = {}): Promise<{ task: TaskView; created: boolean }> {
+    const now = this.clock.now();
+    const parsed = parseSubmission(body);
+    const ctx: SubmitContext = {
+      principal: caller.principal ?? null,
+      correlationId: caller.correlationId ?? randomUUID(),
+      now,
+      ...(this.options.checkTarget ? { checkTarget: this.options.checkTarget } : {}),
+    };
+    for (let attempt = 1; ; attempt++) {
+      const plan = planSubmission(parsed, ctx);
+      try {
+        const inserted = await this.write((tx) => insertSubmission(tx, plan, this.lifecycle, now));
+        this.pool.wake();
+        return { task: await this.viewOf(inserted.root), created: inserted.created };
+      } catch (error) {
+        // Two identical keyed submissions raced: the loser retries and finds the winner's task.
+        if (error instanceof DuplicateKeyError && attempt < 3) continue;
+        throw error;
+      }
+    }
+  }
+
+  async get(id: string): Promise<TaskView | undefined> {
+    const task = await this.store.getTask(id);
+    return task ? this.viewOf(task) : undefined;
+  }
+
+  async require(id: string): Promise<TaskView> {
+    const view = await this.get(id);
+    if (!view) throw new TaskApiError('NOT_FOUND', `no task '${id}'`, 'id');
+    return view;
+  }
+
+  async list(filter: { state?: TaskState; role?: string; limit?: number; cursor?: string } = {}) {
+    const { tasks, nextCursor } = await this.store.listTasks({ ...filter, limit: filter.limit ?? 50, topLevel: filter.role === undefined });
+    return { tasks: await Promise.all(tasks.map((t) => this.viewOf(t))), nextCursor };
+  }
+
+  /** Cancels a task or group and, transitively, its dependants. A finished task answers CONFLICT. */
+  async cancel(id: string): Promise<TaskView> {
+    const task = await this.store.getTask(id);
+    if (!task) throw new TaskApiError('NOT_FOUND', `no task '${id}'`, 'id');
+    const view = await this.viewOf(task);
+    if (isFinal(view.state as TaskState) && view.state !== 'cancelled')
+      throw new TaskApiError('CONFLICT', `task '${id}' already ${view.state}; only unfinished tasks can be cancelled`, 'id');
+    await this.write((tx) => this.lifecycle.cancel(tx, [id], this.clock.now()).then((changes) => ({ changes })));
+    return this.require(id);
+  }
+
+  /** Stored events of a task (a group: its own and its members'), after `afterId`. */
+  async events(id: string, afterId = 0, limit = 500): Promise<TaskEventView[]> {
+    const task = await this.store.getTask(id);
+    if (!task) throw new TaskApiError('NOT_FOUND', `no task '${id}'`, 'id');
+    return (await this.store.readEvents([id, ...task.members], afterId, limit)).map(eventView);
+  }
+
+  /** Live events of these task ids in this process (events from other hubs arrive by polling the store). */
+  subscribe(ids: readonly string[], listener: EventListener): () => void {
+    for (const id of ids) {
+      const set = this.listeners.get(id) ?? new Set();
+      set.add(listener);
+      this.listeners.set(id, set);
+    }
+    return () => {
+      for (const id of ids) {
+        const set = this.listeners.get(id);
+        set?.delete(listener);
+        if (set?.size === 0) this.listeners.delete(id);
+      }
+    };
+  }
+
+  /** Resolves with the view once the task (or group) is final. */
+  async waitFor(id: string, timeoutMs = 60_000): Promise<TaskView> {
+    const task = await this.store.getTask(id);
+    if (!task) throw new TaskApiError('NOT_FOUND', `no task '${id}'`, 'id');
+    return new Promise<TaskView>((resolve, reject) => {
+      let done = false;
+      const check = async () => {
+        const view = await this.get(id);
+        if (!done && view && isFinal(view.state as TaskState)) {
+          done = true;
+          finish();
+          resolve(view);
+        }
+      };
+      const unsubscribe = this.subscribe([id, ...task.members], () => void check().catch(reject));
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`task ${id} did not finish within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const finish = () => {
+        unsubscribe();
+        clearTimeout(timer);
+      };
+      void check().catch(reject);
+    });
+  }
+
+  /** Waits until nothing runs or waits to be recorded in this process (tests). */
+  drained(): Promise<void> {
+    return this.pool.drained();
+  }
+
+  /** One pass of the sweeper: deadlines, lost leases, stuck dependants. Public so tests can drive it. */
+  async sweep(): Promise<void> {
+    const now = this.clock.now();
+    const overdue = await this.store.overdue(now, 500);
+    if (overdue.length) await this.write((tx) => this.lifecycle.expire(tx, overdue, now).then((changes) => ({ changes })));
+    const expired = await this.store.expiredLeases(now, 500);
+    if (expired.length) await this.write((tx) => this.lifecycle.recoverLeases(tx, expired, now).then((changes) => ({ changes })));
+    const stuck = await this.store.unblockable(500);
+    if (stuck.length) await this.write((tx) => this.lifecycle.unblock(tx, stuck, now).then((changes) => ({ changes })));
+  }
+
+  async close(): Promise<void> {
+    this.cancelSweep?.();
+    this.started = false;
+    await this.pool.stop();
+  }
+
+  private async complete(outcomes: Outcome[]): Promise<void> {
+    await this.write((tx) => this.lifecycle.complete(tx, outcomes, this.clock.now()).then((changes) => ({ changes })));
+  }
+
+  private claimed(tasks: TaskRecord[], events: TaskEvent[]): void {
+    this.publish(events);
+    const groups = [...new Set(tasks.map((t) => t.parentId).filter((id): id is string => id !== null && !this.runningGroups.has(id)))];
+    if (groups.length === 0) return;
+    for (const id of groups) this.runningGroups.add(id);
+    if (this.runningGroups.size > 10_000) this.runningGroups.clear();
+    void this.write((tx) => this.lifecycle.markGroupsRunning(tx, groups, this.clock.now()).then((changes) => ({ changes }))).catch(
+      (error) => this.reportError(error, 'group state'),
+    );
+  }
+
+  /** Runs a transaction that returns Changes, stores their events, then publishes and aborts after commit. */
+  private async write<T extends { changes: Changes }>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    let stored: TaskEvent[] = [];
+    const result = await this.store.transaction(async (tx) => {
+      const out = await fn(tx);
+      stored = await tx.appendEvents(out.changes.events);
+      return out;
+    });
+    this.publish(stored);
+    for (const aborted of result.changes.aborted) {
+      if (aborted.owner !== this.owner) continue;
+      this.pool.abort([aborted.id], aborted.state === 'timed_out' ? 'deadline' : 'cancelled');
+    }
+    return result;
+  }
+
+  private publish(events: readonly TaskEvent[]): void {
+    const now = this.clock.now();
+    for (const event of events) {
+      if (event.state === 'queued') {
+        if (event.runAt !== null && event.runAt > now) this.pool.wakeAt(event.runAt);
+        else this.pool.wake();
+      }
+      for (const id of [event.taskId, event.parentId]) {
+        if (id === null) continue;
+        for (const listener of this.listeners.get(id) ?? []) listener(event);
+      }
+    }
+  }
+
+  private async viewOf(task: TaskRecord): Promise<TaskView> {
+    return taskView(task, task.members.length ? await this.store.getTasks(task.members) : []);
+  }
+
+  private scheduleSweep(): void {
+    if (!this.started) return;
+    this.cancelSweep = this.clock.setTimer(() => {
+      void this.sweep()
+        .catch((error) => this.reportError(error, 'sweep'))
+        .finally(() => this.scheduleSweep());
+    }, this.options.sweepMs ?? 1000);
+  }
+
+  private reportError(error: unknown, where: string): void {
+    this.options.onError?.(error, where);
+  }
+}

@@ -1,0 +1,200 @@
+import pg from 'pg';
+import type { TaskEvent, TaskRecord } from '../task-model.ts';
+import { rowToTask } from './sql-rows.ts';
+import { taskSchemaSql } from './sql-schema.ts';
+import { type Row, type SqlConn, type SqlDialect, sqlReads, sqlTx } from './sql-store.ts';
+import type { ClaimRequest, ClaimResult, ListFilter, StoreTx, TaskStore } from './types.ts';
+
+const dialect: SqlDialect = {
+  forUpdate: ' FOR UPDATE',
+  seq: 'seq',
+  select: '*',
+  isUniqueViolation: (error) => (error as { code?: string }).code === '23505',
+};
+
+const numbered = new Map<string, string>();
+/** `?` → `$1, $2, …` (the statements here never contain a literal `?`). */
+function toPg(sql: string): string {
+  let converted = numbered.get(sql);
+  if (converted === undefined) {
+    let n = 0;
+    converted = sql.replace(/\?/g, () => `$${++n}`);
+    numbered.set(sql, converted);
+  }
+  return converted;
+}
+
+const connOf = (client: pg.Pool | pg.PoolClient): SqlConn => ({
+  query: async (sql, params = []) => (await client.query(toPg(sql), params as unknown[])).rows as Row[],
+});
+
+export interface PostgresStoreOptions {
+  url: string;
+  /** Tables live in this schema (created when missing); tests use a random one. */
+  schema?: string;
+  /** Pool size; each worker loop needs one connection at a time, plus the API. */
+  poolSize?: number;
+}
+
+/**
+ * Tasks in PostgreSQL, shared by any number of hub processes: workers claim with
+ * `FOR UPDATE SKIP LOCKED` under a lease; a lease that runs out (its hub died) returns the task to
+ * the queue. Times come from the hubs' clocks, so keep them in sync (NTP) and leases ≫ skew.
+ */
+export class PostgresTaskStore implements TaskStore {
+  readonly kind = 'postgres' as const;
+  private readonly conn: SqlConn;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    readonly schema: string,
+  ) {
+    this.conn = connOf(pool);
+  }
+
+  static async open(options: PostgresStoreOptions): Promise<PostgresTaskStore> {
+    const schema = options.schema ?? 'switchboard';
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`store.schema '${schema}' must be a lower-case SQL identifier`);
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      options: `-c search_path=${schema}`,
+      connectionTimeoutMillis: 10_000,
+    });
+    pool.on('error', () => {}); // an idle client dropped by the server: the next query reconnects
+    try {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', [`switchboard-tasks:${schema}`]);
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+        for (const sql of taskSchemaSql('postgres')) await client.query(sql);
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`switchboard-tasks:${schema}`]);
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      await pool.end().catch(() => {});
+      throw error;
+    }
+    return new PostgresTaskStore(pool, schema);
+  }
+
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(sqlTx(connOf(client), dialect));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimResult> {
+    const excluded = request.excludeRoles.length ? `AND role NOT IN (${request.excludeRoles.map(() => '?').join(', ')})` : '';
+    // One round trip: pick (skipping rows other hubs hold), mark running under our lease, log the events.
+    const rows = await this.conn.query(
+      `WITH picked AS (
+         SELECT id FROM tasks WHERE state = 'queued' AND kind = 'task' AND run_at <= ? ${excluded}
+         ORDER BY priority DESC, fair_seq, seq LIMIT ? FOR UPDATE SKIP LOCKED),
+       claimed AS (
+         UPDATE tasks t SET state = 'running', attempts = t.attempts + 1, lease_owner = ?, lease_until = ?,
+           started_at = COALESCE(t.started_at, ?), updated_at = ?
+         FROM picked WHERE t.id = picked.id RETURNING t.*),
+       logged AS (
+         INSERT INTO task_events (task_id, parent_id, step_id, state, from_state, attempt, at)
+         SELECT id, parent_id, step_id, 'running', 'queued', attempts, ? FROM claimed RETURNING id, task_id)
+       SELECT claimed.*, logged.id AS event_id FROM claimed JOIN logged ON logged.task_id = claimed.id
+       ORDER BY claimed.priority DESC, claimed.fair_seq, claimed.seq`,
+      [
+        request.now,
+        ...request.excludeRoles,
+        request.limit,
+        request.owner,
+        request.now + request.leaseMs,
+        request.now,
+        request.now,
+        request.now,
+      ],
+    );
+    const tasks: TaskRecord[] = [];
+    const events: TaskEvent[] = [];
+    for (const row of rows) {
+      const task = rowToTask(row);
+      tasks.push(task);
+      events.push({
+        id: Number(row.event_id),
+        taskId: task.id,
+        parentId: task.parentId,
+        stepId: task.stepId,
+        state: 'running',
+        from: 'queued',
+        attempt: task.attempts,
+        at: request.now,
+        error: null,
+        runAt: null,
+      });
+    }
+    events.sort((a, b) => a.id - b.id);
+    return { tasks, events };
+  }
+
+  async renewLeases(owner: string, ids: readonly string[], until: number, now: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.conn.query(
+      `UPDATE tasks SET lease_until = ?, updated_at = ? WHERE state = 'running' AND lease_owner = ? AND id IN (${ids.map(() => '?').join(', ')}) RETURNING id`,
+      [until, now, owner, ...ids],
+    );
+    return rows.map((r) => String(r.id));
+  }
+
+  overdue(now: number, limit: number): Promise<string[]> {
+    return sqlReads.overdue(this.conn, now, limit);
+  }
+
+  expiredLeases(now: number, limit: number): Promise<string[]> {
+    return sqlReads.expiredLeases(this.conn, now, limit);
+  }
+
+  unblockable(limit: number): Promise<string[]> {
+    return sqlReads.unblockable(this.conn, limit);
+  }
+
+  async getTask(id: string): Promise<TaskRecord | undefined> {
+    return (await this.getTasks([id]))[0];
+  }
+
+  getTasks(ids: readonly string[]): Promise<TaskRecord[]> {
+    return sqlTx(this.conn, { ...dialect, forUpdate: '' }).getTasks(ids);
+  }
+
+  listTasks(filter: ListFilter): Promise<{ tasks: TaskRecord[]; nextCursor: string | null }> {
+    return sqlReads.list(this.conn, dialect, filter);
+  }
+
+  readEvents(taskIds: readonly string[], afterId: number, limit: number): Promise<TaskEvent[]> {
+    return sqlReads.events(this.conn, taskIds, afterId, limit);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Drops the schema and everything in it: tests and benchmarks clean up with this. */
+  async dropSchema(): Promise<void> {
+    await this.pool.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,144 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { TaskEvent, TaskRecord } from '../task-model.ts';
+import { Mutex } from './mutex.ts';
+import { rowToTask } from './sql-rows.ts';
+import { taskSchemaSql } from './sql-schema.ts';
+import { appendEvents, type Row, type SqlConn, type SqlDialect, sqlReads, sqlTx } from './sql-store.ts';
+import type { ClaimRequest, ClaimResult, ListFilter, StoreTx, TaskStore } from './types.ts';
+
+const dialect: SqlDialect = {
+  forUpdate: '',
+  seq: 'rowid',
+  select: '*, rowid AS seq',
+  isUniqueViolation: (error) => (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE',
+};
+
+/**
+ * The embedded default: one SQLite file (WAL) per hub. better-sqlite3 is synchronous, so every
+ * statement runs to completion at once; a mutex keeps one transaction at a time on the connection.
+ * Several processes may share the file (BEGIN IMMEDIATE + busy timeout), one writer at a time.
+ */
+export class SqliteTaskStore implements TaskStore {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly mutex = new Mutex();
+  private readonly conn: SqlConn;
+  private readonly tx: StoreTx;
+
+  constructor(readonly file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 10000');
+    for (const sql of taskSchemaSql('sqlite')) this.db.exec(sql);
+    this.conn = { query: async (sql, params = []) => this.run(sql, params) };
+    this.tx = sqlTx(this.conn, dialect);
+  }
+
+  private run(sql: string, params: readonly unknown[]): Row[] {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    if (statement.reader) return statement.all(...params) as Row[];
+    statement.run(...params);
+    return [];
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.tx);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  claim(request: ClaimRequest): Promise<ClaimResult> {
+    return this.transaction(async () => {
+      const excluded = request.excludeRoles.length ? `AND role NOT IN (${request.excludeRoles.map(() => '?').join(', ')})` : '';
+      const rows = this.run(
+        `UPDATE tasks SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?,
+           started_at = COALESCE(started_at, ?), updated_at = ?
+         WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' AND kind = 'task' AND run_at <= ? ${excluded}
+                      ORDER BY priority DESC, fair_seq, rowid LIMIT ?)
+         RETURNING *, rowid AS seq`,
+        [request.owner, request.now + request.leaseMs, request.now, request.now, request.now, ...request.excludeRoles, request.limit],
+      );
+      const tasks: TaskRecord[] = rows.map(rowToTask).sort((a, b) => b.priority - a.priority || a.fairSeq - b.fairSeq);
+      const events: TaskEvent[] = await appendEvents(
+        this.conn,
+        tasks.map((t) => ({
+          taskId: t.id,
+          parentId: t.parentId,
+          stepId: t.stepId,
+          state: 'running' as const,
+          from: 'queued' as const,
+          attempt: t.attempts,
+          at: request.now,
+          error: null,
+          runAt: null,
+        })),
+      );
+      return { tasks, events };
+    });
+  }
+
+  async renewLeases(owner: string, ids: readonly string[], until: number, now: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return this.mutex.run(async () =>
+      this.run(
+        `UPDATE tasks SET lease_until = ?, updated_at = ? WHERE state = 'running' AND lease_owner = ? AND id IN (${ids.map(() => '?').join(', ')}) RETURNING id`,
+        [until, now, owner, ...ids],
+      ).map((r) => String(r.id)),
+    );
+  }
+
+  overdue(now: number, limit: number): Promise<string[]> {
+    return this.mutex.run(() => sqlReads.overdue(this.conn, now, limit));
+  }
+
+  expiredLeases(now: number, limit: number): Promise<string[]> {
+    return this.mutex.run(() => sqlReads.expiredLeases(this.conn, now, limit));
+  }
+
+  unblockable(limit: number): Promise<string[]> {
+    return this.mutex.run(() => sqlReads.unblockable(this.conn, limit));
+  }
+
+  async getTask(id: string): Promise<TaskRecord | undefined> {
+    return (await this.getTasks([id]))[0];
+  }
+
+  getTasks(ids: readonly string[]): Promise<TaskRecord[]> {
+    return this.mutex.run(() => this.tx.getTasks(ids));
+  }
+
+  listTasks(filter: ListFilter): Promise<{ tasks: TaskRecord[]; nextCursor: string | null }> {
+    return this.mutex.run(() => sqlReads.list(this.conn, dialect, filter));
+  }
+
+  readEvents(taskIds: readonly string[], afterId: number, limit: number): Promise<TaskEvent[]> {
+    return this.mutex.run(() => sqlReads.events(this.conn, taskIds, afterId, limit));
+  }
+
+  async ping(): Promise<boolean> {
+    return this.db.open;
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.run(async () => {
+      if (this.db.open) this.db.close();
+    });
+  }
+}

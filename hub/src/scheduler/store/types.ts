@@ -1,0 +1,76 @@
+import type { NewTaskEvent, TaskEvent, TaskKind, TaskRecord, TaskState } from '../task-model.ts';
+
+/**
+ * Primitive, batch-shaped operations inside one transaction. The rules (what may move where, cascades,
+ * fairness) live in lifecycle.ts, once, over this interface; stores only read and write rows.
+ */
+export interface StoreTx {
+  insertTasks(tasks: TaskRecord[]): Promise<void>;
+  /** Rows by id, in no particular order; `lock` holds them (FOR UPDATE) until the transaction ends. */
+  getTasks(ids: readonly string[], lock?: boolean): Promise<TaskRecord[]>;
+  findByIdempotencyKey(scope: string, key: string): Promise<TaskRecord | undefined>;
+  /** Writes the mutable fields (state, attempts, result, error, run/lease/finish times) of each row. */
+  updateTasks(tasks: readonly TaskRecord[]): Promise<void>;
+  appendEvents(events: readonly NewTaskEvent[]): Promise<TaskEvent[]>;
+  /** Tasks that name any of `ids` in dependsOn, locked. */
+  dependantsOf(ids: readonly string[]): Promise<TaskRecord[]>;
+  /**
+   * Reserves `count` consecutive fair-queue positions for `role`: from max(role's last + 1, floor)
+   * where floor is the head of the queue (lowest queued position), or the highest position handed out
+   * when nothing is queued. Returns the first.
+   */
+  allocateFairSeq(role: string, count: number): Promise<number>;
+}
+
+export interface ClaimRequest {
+  owner: string;
+  now: number;
+  leaseMs: number;
+  limit: number;
+  /** Roles at their concurrency limit in this process. */
+  excludeRoles: readonly string[];
+}
+
+export interface ClaimResult {
+  tasks: TaskRecord[];
+  events: TaskEvent[];
+}
+
+export interface ListFilter {
+  state?: TaskState;
+  role?: string;
+  kind?: TaskKind;
+  /** Only top-level tasks and groups (not DAG steps or batch members). */
+  topLevel?: boolean;
+  limit: number;
+  /** Exclusive: rows created before this cursor (newest first). */
+  cursor?: string;
+}
+
+export interface TaskStore {
+  readonly kind: 'memory' | 'sqlite' | 'postgres';
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Atomically moves up to `limit` due queued tasks to running under a lease: priority, then fair order. */
+  claim(request: ClaimRequest): Promise<ClaimResult>;
+  /** Extends the leases `owner` still holds; returns the ids it holds (others were lost or cancelled). */
+  renewLeases(owner: string, ids: readonly string[], until: number, now: number): Promise<string[]>;
+  /** Non-final tasks whose deadline has passed. */
+  overdue(now: number, limit: number): Promise<string[]>;
+  /** Running tasks whose lease ran out (their hub died or hung). */
+  expiredLeases(now: number, limit: number): Promise<string[]>;
+  /** Blocked tasks whose dependencies have all succeeded (a repair sweep; normally none). */
+  unblockable(limit: number): Promise<string[]>;
+  getTask(id: string): Promise<TaskRecord | undefined>;
+  getTasks(ids: readonly string[]): Promise<TaskRecord[]>;
+  listTasks(filter: ListFilter): Promise<{ tasks: TaskRecord[]; nextCursor: string | null }>;
+  /** Events of these tasks with id > afterId, oldest first. */
+  readEvents(taskIds: readonly string[], afterId: number, limit: number): Promise<TaskEvent[]>;
+  /** True while the store answers (for /ready). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Thrown by insertTasks when (scope, idempotencyKey) already exists (a concurrent submit won). */
+export class DuplicateKeyError extends Error {
+  override readonly name = 'DuplicateKeyError';
+}

@@ -1,0 +1,245 @@
+import type { Clock } from './clock.ts';
+import { type AbortReason, classify, type ExecutionContext, TaskAbort, type TaskExecutor } from './executor.ts';
+import type { Outcome } from './lifecycle.ts';
+import type { TaskStore } from './store/types.ts';
+import type { TaskEvent, TaskRecord } from './task-model.ts';
+
+export interface WorkerPoolOptions {
+  owner: string;
+  /** Claim loops; with Postgres each uses its own connection. */
+  workers: number;
+  /** Calls running at once in this process. */
+  concurrency: number;
+  /** Per-role caps in this process; `default` applies to roles not named. */
+  roleConcurrency: Record<string, number>;
+  leaseMs: number;
+  pollMs: number;
+  claimBatch: number;
+}
+
+export interface WorkerPoolHooks {
+  /** Records outcomes (one transaction) and publishes what changed. */
+  complete(outcomes: Outcome[]): Promise<void>;
+  /** Claimed tasks' running events, and tasks of groups that may need to turn running. */
+  claimed(tasks: TaskRecord[], events: TaskEvent[]): void;
+  onError(error: unknown, where: string): void;
+}
+
+interface Running {
+  task: TaskRecord;
+  controller: AbortController;
+  cancelDeadline: () => void;
+}
+
+/**
+ * Claims tasks and runs them through the executor within the concurrency limits, renews their leases,
+ * cancels their calls at the deadline, and hands outcomes back in batches (one transaction per batch).
+ */
+export class WorkerPool {
+  private readonly running = new Map<string, Running>();
+  private readonly roleRunning = new Map<string, number>();
+  private reserved = 0;
+  private stopped = true;
+  private loops: Promise<void>[] = [];
+  private waiters: (() => void)[] = [];
+  private pending: Outcome[] = [];
+  private flushing: Promise<void> | undefined;
+  private cancelRenewal: (() => void) | undefined;
+  private inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: TaskStore,
+    private readonly executor: TaskExecutor,
+    private readonly clock: Clock,
+    private readonly options: WorkerPoolOptions,
+    private readonly hooks: WorkerPoolHooks,
+  ) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loops = Array.from({ length: this.options.workers }, () => this.loop());
+    this.scheduleRenewal();
+  }
+
+  /** New work may be claimable (a submit, a release, a retry falling due). */
+  wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  wakeAt(at: number): void {
+    this.clock.setTimer(() => this.wake(), at - this.clock.now());
+  }
+
+  /** Aborts local calls of tasks that left `running` elsewhere (cancel, timeout, lost lease). */
+  abort(ids: readonly string[], reason: AbortReason): void {
+    for (const id of ids) this.running.get(id)?.controller.abort(new TaskAbort(reason));
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Resolves once nothing runs or waits to be recorded here. */
+  async drained(): Promise<void> {
+    while (this.inFlight.size > 0 || this.flushing !== undefined || this.pending.length > 0) {
+      await Promise.allSettled([...this.inFlight, this.flushing]);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancelRenewal?.();
+    this.wake();
+    await Promise.allSettled(this.loops);
+    this.abort([...this.running.keys()], 'shutdown');
+    // A call that ignores its abort signal must not hold shutdown hostage: its lease brings it back.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.drained(), new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+    clearTimeout(timer);
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      const { limit, excluded } = this.claimLimit();
+      if (limit <= 0) {
+        await this.idle();
+        continue;
+      }
+      this.reserved += limit;
+      let claimed: TaskRecord[] = [];
+      try {
+        const result = await this.store.claim({
+          owner: this.options.owner,
+          now: this.clock.now(),
+          leaseMs: this.options.leaseMs,
+          limit,
+          excludeRoles: excluded,
+        });
+        claimed = result.tasks;
+        for (const task of claimed) this.launch(task);
+        this.hooks.claimed(claimed, result.events);
+      } catch (error) {
+        this.hooks.onError(error, 'claim');
+      } finally {
+        this.reserved -= limit;
+      }
+      if (claimed.length < limit) await this.idle();
+    }
+  }
+
+  /** How many to claim now, and which roles are full. Reservations count against every role (conservative). */
+  private claimLimit(): { limit: number; excluded: string[] } {
+    const { concurrency, roleConcurrency, claimBatch } = this.options;
+    let limit = Math.min(claimBatch, concurrency - this.running.size - this.reserved);
+    const excluded: string[] = [];
+    const roles = new Set([...Object.keys(roleConcurrency).filter((r) => r !== 'default'), ...this.roleRunning.keys()]);
+    for (const role of roles) {
+      const cap = roleConcurrency[role] ?? roleConcurrency.default;
+      if (cap === undefined) continue;
+      const free = cap - (this.roleRunning.get(role) ?? 0) - this.reserved;
+      if (free <= 0) excluded.push(role);
+      else limit = Math.min(limit, free);
+    }
+    if (roleConcurrency.default !== undefined) limit = Math.min(limit, roleConcurrency.default - this.reserved);
+    return { limit, excluded };
+  }
+
+  private idle(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const cancel = this.clock.setTimer(() => done(), this.options.pollMs);
+      const done = () => {
+        cancel();
+        resolve();
+      };
+      this.waiters.push(done);
+    });
+  }
+
+  private launch(task: TaskRecord): void {
+    const controller = new AbortController();
+    const now = this.clock.now();
+    const cancelDeadline =
+      task.deadline === null ? () => {} : this.clock.setTimer(() => controller.abort(new TaskAbort('deadline')), task.deadline - now);
+    this.running.set(task.id, { task, controller, cancelDeadline });
+    this.roleRunning.set(task.role, (this.roleRunning.get(task.role) ?? 0) + 1);
+    const context: ExecutionContext = {
+      signal: controller.signal,
+      correlationId: task.correlationId,
+      taskId: task.id,
+      attempt: task.attempts,
+      principal: task.principal,
+    };
+    const run = this.execute(task, context).finally(() => {
+      cancelDeadline();
+      this.running.delete(task.id);
+      const left = (this.roleRunning.get(task.role) ?? 1) - 1;
+      if (left > 0) this.roleRunning.set(task.role, left);
+      else this.roleRunning.delete(task.role);
+      this.inFlight.delete(run);
+      this.wake();
+    });
+    this.inFlight.add(run);
+  }
+
+  private async execute(task: TaskRecord, context: ExecutionContext): Promise<void> {
+    let settled: Parameters<typeof classify>[0];
+    try {
+      settled = { result: await this.executor(task.target, task.input, context) };
+    } catch (thrown) {
+      settled = { thrown };
+    }
+    const outcome = classify(settled, context.signal);
+    if (outcome.kind === 'dropped') return;
+    this.record({ ...outcome, taskId: task.id, owner: this.options.owner, attempt: task.attempts } as Outcome);
+  }
+
+  /** Queues an outcome; concurrent ones are written together in one transaction. */
+  private record(outcome: Outcome): void {
+    this.pending.push(outcome);
+    if (this.flushing === undefined) this.flushing = this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        await this.hooks.complete(batch);
+      } catch (error) {
+        // The lease still holds the tasks: they come back after it runs out, so nothing is lost.
+        this.hooks.onError(error, 'complete');
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  private scheduleRenewal(): void {
+    if (this.stopped) return;
+    this.cancelRenewal = this.clock.setTimer(
+      () => {
+        void this.renew().finally(() => this.scheduleRenewal());
+      },
+      Math.max(50, Math.floor(this.options.leaseMs / 3)),
+    );
+  }
+
+  private async renew(): Promise<void> {
+    const ids = [...this.running.keys()];
+    if (ids.length === 0) return;
+    try {
+      const now = this.clock.now();
+      const held = new Set(await this.store.renewLeases(this.options.owner, ids, now + this.options.leaseMs, now));
+      this.abort(
+        ids.filter((id) => !held.has(id)),
+        'lease-lost',
+      );
+    } catch (error) {
+      this.hooks.onError(error, 'renew leases');
+    }
+  }
+}
