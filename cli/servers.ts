@@ -7,6 +7,8 @@ const servers: Record<string, () => Promise<{ main: ServerMain }>> = {
   fs: () => import('@switchboard/server-fs/main'),
   redis: () => import('@switchboard/server-redis/main'),
   s3: () => import('@switchboard/server-s3/main'),
+  queue: () => import('@switchboard/server-queue/main'),
+  sql: () => import('@switchboard/server-sql/main'),
 };
 
 export const serverNames = Object.keys(servers);
