@@ -65,7 +65,8 @@ export class MemoryTaskStore implements TaskStore {
   }
 
   private append(events: readonly NewTaskEvent[]): TaskEvent[] {
-    const stored = events.map((event) => ({ ...copy(event), id: this.events.length + 1 }) as TaskEvent);
+    const first = this.events.length + 1;
+    const stored = events.map((event, i) => ({ ...copy(event), id: first + i }) as TaskEvent);
     for (const event of stored) this.events.push(event);
     return stored.map(copy);
   }

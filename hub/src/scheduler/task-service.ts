@@ -1,0 +1,96 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { CallToolResult } from '@modelcontextprotocol/client';
+import { ToolError, toolErrorResult } from '@switchboard/kit';
+import type { TasksConfig } from '../config/tasks-schema.ts';
+import { Scheduler } from './scheduler.ts';
+import { openTaskStore } from './store/open-store.ts';
+import type { TaskPrincipal } from './task-model.ts';
+import { type HubTool, taskTools } from './tools/index.ts';
+
+/** The narrow part of the hub the scheduler needs: call a tool as a principal, and know what exists. */
+export interface TaskHost {
+  callTool(
+    name: string,
+    args: Record<string, unknown>,
+    options: { signal?: AbortSignal; correlationId: string; principal: never },
+  ): Promise<CallToolResult>;
+  has(name: string): boolean;
+  /** Runs tasks submitted without a principal (the CLI, stdio before auth resolves one). */
+  readonly localPrincipal: TaskPrincipal;
+}
+
+interface Logger {
+  error(object: object, message: string): void;
+}
+
+/**
+ * The scheduler as the hub runs it: store from `tasks:` config, tasks executed through hub.callTool
+ * under the submitting principal (policy, quotas and audit apply to every attempt), and the hub__ tools.
+ */
+export class TaskService {
+  private readonly byName: Map<string, HubTool>;
+
+  private constructor(
+    readonly scheduler: Scheduler,
+    readonly tools: HubTool[],
+  ) {
+    this.byName = new Map(tools.map((tool) => [tool.definition.name, tool]));
+  }
+
+  static async open(config: TasksConfig, dataDir: string, host: TaskHost, logger: Logger): Promise<TaskService> {
+    const store = await openTaskStore(
+      config.store === 'postgres'
+        ? { kind: 'postgres', url: config.url as string, schema: config.schema, poolSize: config.poolSize }
+        : config.store === 'sqlite'
+          ? { kind: 'sqlite', path: isAbsolute(config.path) ? config.path : resolve(dataDir, config.path) }
+          : { kind: 'memory' },
+      dataDir,
+    );
+    const scheduler = new Scheduler({
+      store,
+      workers: config.workers,
+      concurrency: config.concurrency,
+      roleConcurrency: config.roleConcurrency,
+      leaseMs: config.leaseMs,
+      pollMs: config.pollMs,
+      sweepMs: config.sweepMs,
+      claimBatch: config.claimBatch,
+      checkTarget: (target) => {
+        if (target.startsWith('hub__')) return `'${target}': tasks cannot call the hub's own task tools`;
+        return host.has(target) ? undefined : `no tool '${target}' (tools/list shows what exists; is its upstream connected?)`;
+      },
+      executor: async (target, input, context) => {
+        const principal = (context.principal ?? host.localPrincipal) as never;
+        try {
+          return await host.callTool(target, input, { signal: context.signal, correlationId: context.correlationId, principal });
+        } catch (error) {
+          // The hub throws only for a tool nobody serves (any more): a failed task, not worth a retry.
+          if ((error as Error).name === 'UnknownToolError')
+            return toolErrorResult(new ToolError('NOT_FOUND', (error as Error).message, 'target'));
+          throw error;
+        }
+      },
+      onError: (error, where) => logger.error({ err: error, where }, 'scheduler error'),
+    });
+    return new TaskService(scheduler, taskTools(scheduler));
+  }
+
+  /** The hub__ tool of that name, if it is one of ours. */
+  tool(name: string): HubTool | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Starts running tasks (serving hubs only; `switchboard tools` and friends just open the store). */
+  start(): void {
+    this.scheduler.start();
+  }
+
+  ready(): Promise<boolean> {
+    return this.scheduler.store.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.scheduler.close();
+    await this.scheduler.store.close();
+  }
+}

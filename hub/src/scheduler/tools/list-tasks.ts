@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { TaskListSchema } from '../contracts.ts';
+import type { Scheduler } from '../scheduler.ts';
+import { TASK_STATES } from '../task-model.ts';
+import { type HubTool, objectSchema, parseArgs, structured, taskErrorResult } from './tool-kit.ts';
+
+export const ListInput = z.strictObject({
+  state: z.enum(TASK_STATES).optional(),
+  role: z.string().min(1).max(64).optional().describe('role bucket: the agent role, else the submitter’s role'),
+  limit: z.number().int().min(1).max(200).default(50),
+  cursor: z.string().regex(/^\d+$/, 'a cursor is the nextCursor of an earlier page').optional(),
+});
+
+/** hub__list_tasks: newest first, filtered, paged with a cursor. */
+export function listTasksTool(scheduler: Scheduler): HubTool {
+  return {
+    definition: {
+      name: 'hub__list_tasks',
+      title: 'List tasks',
+      description:
+        'Tasks, newest first (top-level tasks, DAGs and batches; with `role`, steps too). Page with `cursor` = the last nextCursor.',
+      inputSchema: objectSchema(ListInput),
+      outputSchema: objectSchema(TaskListSchema),
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async call(args) {
+      try {
+        const page = await scheduler.list(parseArgs(ListInput, args));
+        const lines = page.tasks.map((t) => `${t.id} ${t.kind} ${t.state}${t.target ? ` ${t.target}` : ''}`);
+        return structured(lines.join('\n') || 'no tasks', page);
+      } catch (error) {
+        return taskErrorResult(error);
+      }
+    },
+  };
+}
