@@ -6,6 +6,7 @@ type ServerMain = (argv: string[]) => Promise<unknown>;
 const servers: Record<string, () => Promise<{ main: ServerMain }>> = {
   fs: () => import('@switchboard/server-fs/main'),
   redis: () => import('@switchboard/server-redis/main'),
+  mongo: () => import('@switchboard/server-mongo/main'),
   s3: () => import('@switchboard/server-s3/main'),
   queue: () => import('@switchboard/server-queue/main'),
   sql: () => import('@switchboard/server-sql/main'),
