@@ -1,1 +1,11 @@
-export {};
+export type { CollectionMeta, RagStore, StoredChunk, StoredDocument } from './backend.ts';
+export { MemoryRagStore } from './backend-mock.ts';
+export { SqliteRagStore } from './backend-real.ts';
+export { type RagConfig, RagConfigSchema } from './config.ts';
+export type { CollectionEmbedder, EmbedderProvider } from './embeddings/embedder.ts';
+export { HashingEmbeddings } from './embeddings/hashing.ts';
+export { OpenAICompatibleEmbeddings } from './embeddings/openai.ts';
+export { TransformersEmbeddings } from './embeddings/transformers.ts';
+export { type CollectionInfo, RagEngine, type SearchResult } from './engine/engine.ts';
+export { createEngine, createStore, main, parseRagArgs } from './main.ts';
+export { createServer } from './server.ts';
