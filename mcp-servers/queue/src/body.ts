@@ -1,13 +1,16 @@
 import { ToolError } from '@switchboard/kit';
 
-const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The bytes of `content` (UTF-8) or `contentBase64`, with the field they came from. */
 export function bodyOf(args: { content?: string | undefined; contentBase64?: string | undefined }): { data: Uint8Array; field: string } {
   if (args.contentBase64 !== undefined) {
-    if (!base64.test(args.contentBase64)) throw new ToolError('INVALID_ARGUMENT', 'contentBase64 is not valid base64', 'contentBase64');
-    return { data: new Uint8Array(Buffer.from(args.contentBase64, 'base64')), field: 'contentBase64' };
+    // Canonical base64 only: decoding and re-encoding must give the input back. Linear and fast,
+    // where a validating regex takes tens of milliseconds per MiB.
+    const data = Buffer.from(args.contentBase64, 'base64');
+    if (data.toString('base64') !== args.contentBase64)
+      throw new ToolError('INVALID_ARGUMENT', 'contentBase64 is not valid base64', 'contentBase64');
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), field: 'contentBase64' };
   }
   return { data: new TextEncoder().encode(args.content ?? ''), field: 'content' };
 }
