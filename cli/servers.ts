@@ -5,6 +5,7 @@ type ServerMain = (argv: string[]) => Promise<unknown>;
 /** Built-in servers, loaded on demand so one server's dependencies never load for another. */
 const servers: Record<string, () => Promise<{ main: ServerMain }>> = {
   fs: () => import('@switchboard/server-fs/main'),
+  shell: () => import('@switchboard/server-shell/main'),
   rag: () => import('@switchboard/server-rag/main'),
   redis: () => import('@switchboard/server-redis/main'),
   mongo: () => import('@switchboard/server-mongo/main'),

@@ -1,1 +1,13 @@
-export {};
+export { checkArgv, deniedFlag } from './argv-guard.ts';
+export type { RunOutcome, RunSpec, ShellBackend } from './backend.ts';
+export { createLocalBackend } from './backend-local.ts';
+export { MockShellBackend } from './backend-mock.ts';
+export { fingerprintOf, SshBackend } from './backend-ssh.ts';
+export { type ShellConfig, type ShellConfigInput, ShellConfigSchema } from './config.ts';
+export { DEFAULT_RULES } from './default-rules.ts';
+export { buildEnv, FORBIDDEN_ENV } from './env.ts';
+export { main, parseShellArgs } from './main.ts';
+export { loadPolicy, type Policy, PolicySchema, parsePolicy } from './policy.ts';
+export { shQuote } from './quote.ts';
+export { createRuntime, type ShellRuntime } from './runtime.ts';
+export { createServer } from './server.ts';
