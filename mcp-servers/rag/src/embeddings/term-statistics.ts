@@ -32,8 +32,12 @@ export class TermStatistics {
     }
   }
 
-  /** Smoothed IDF; 0 for a feature no chunk has, since it can only match through hash collisions. */
+  /**
+   * Smoothed IDF; 0 for a feature no chunk has, since it can only match through hash collisions.
+   * Without any statistics (an empty collection, or the embedder used on its own) every feature weighs 1.
+   */
   idf(feature: number): number {
+    if (this.documents <= 0) return 1;
     const df = this.df.get(feature) ?? 0;
     if (df === 0) return 0;
     return Math.log(1 + (this.documents - df + 0.5) / (df + 0.5));

@@ -46,6 +46,8 @@ export class OpenCollection {
   private readonly documents = new Map<string, { hash: string; metadata: Record<string, unknown> }>();
   private vectors: VectorIndex;
   private savedGeneration: number | undefined;
+  /** Whether the vector index was read from its saved file or built from the stored vectors at open. */
+  readonly indexSource: 'saved' | 'built';
   private writing: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -80,6 +82,7 @@ export class OpenCollection {
     );
     this.vectors = opened.index;
     this.savedGeneration = opened.savedGeneration;
+    this.indexSource = opened.source;
   }
 
   static async open(store: RagStore, meta: CollectionMeta, provider: EmbedderProvider, config: RagConfig): Promise<OpenCollection> {

@@ -30,7 +30,7 @@ export function openVectorIndex(
   store: RagStore,
   spec: VectorIndexSpec,
   visit: (chunk: { label: number; documentId: string; text: string }) => void,
-): { index: VectorIndex; savedGeneration: number | undefined } {
+): { index: VectorIndex; savedGeneration: number | undefined; source: 'saved' | 'built' } {
   const file = store.indexFile(spec.collection);
   if (spec.chunks > spec.threshold && file !== undefined) {
     const sidecar = readSidecar(file);
@@ -41,11 +41,11 @@ export function openVectorIndex(
         visit(chunk);
       });
       const index = HnswIndex.read(file, spec.dimensions, spec.hnsw, labels);
-      if (index !== undefined) return { index, savedGeneration: spec.generation };
-      return { index: rebuild(store, spec, () => {}), savedGeneration: undefined };
+      if (index !== undefined) return { index, savedGeneration: spec.generation, source: 'saved' };
+      return { index: rebuild(store, spec, () => {}), savedGeneration: undefined, source: 'built' };
     }
   }
-  return { index: rebuild(store, spec, visit), savedGeneration: undefined };
+  return { index: rebuild(store, spec, visit), savedGeneration: undefined, source: 'built' };
 }
 
 function rebuild(
