@@ -18,7 +18,7 @@ export async function runTask(argv: string[]): Promise<void> {
     const tool = `agent__${values.role}`;
     if (!hub.has(tool))
       throw new UsageError(`--role: no role '${values.role}' (roles: ${hub.roles.map((r) => r.name).join(', ') || 'none'})`);
-    const result = await hub.callTool(tool, { task }, { correlationId: randomUUID() });
+    const result = await hub.callTool(tool, { task }, { correlationId: randomUUID(), principal: hub.localPrincipal });
     const text = result.content.map((block) => (block.type === 'text' ? block.text : `[${block.type}]`)).join('\n');
     (result.isError ? process.stderr : process.stdout).write(`${text}\n`);
     process.exitCode = result.isError ? 1 : 0;

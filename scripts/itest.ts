@@ -8,6 +8,7 @@
 // Env:   ITEST_KEEP_LOGS=1         print each child's stderr at the end
 //        ITEST_START_TIMEOUT_MS    how long each child may take to log `listening` (default 60000)
 //        ITEST_RUN_TIMEOUT_MS      how long the whole run may take (default 600000)
+//        ITEST_HUB_TOKEN           bearer token for the hub (default: the test config's test-only admin key)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -58,14 +59,16 @@ const runTimeoutMs = Number(process.env.ITEST_RUN_TIMEOUT_MS ?? 600_000);
 const graceMs = 5_000;
 const keptLines = 200;
 const children: Child[] = [];
+/** config/switchboard.test.yaml's test-only admin key; ITEST_HUB_TOKEN overrides it. */
+const hubToken = process.env.ITEST_HUB_TOKEN ?? 'sb-test-admin-key-not-a-secret';
 
-function start(label: string, args: string[]): Child {
+function start(label: string, args: string[], env: NodeJS.ProcessEnv = {}): Child {
   const child = spawn(process.execPath, [join(root, 'bin/switchboard.mjs'), ...args], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     // The `listening` line is an info log: keep it even if the caller runs with LOG_LEVEL=silent.
-    env: { ...process.env, LOG_LEVEL: process.env.ITEST_LOG_LEVEL ?? 'info' },
+    env: { ...process.env, LOG_LEVEL: process.env.ITEST_LOG_LEVEL ?? 'info', ...env },
   });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
@@ -188,7 +191,9 @@ async function run(caseName: string | undefined): Promise<RunReport> {
   const hub = start('hub', ['serve', '--http', '--port', '0', '--config', 'config/switchboard.test.yaml']);
   const hubUrl = await waitForListening(hub, (url) => /^https?:\/\/.+\/mcp$/.test(url));
   console.log(`hub listening at ${hubUrl}`);
-  const testServer = start('test-server', ['test-server', '--port', '0', '--hub', hubUrl, '--cases', 'cases']);
+  // The hub requires a bearer token over HTTP: the test config's test-only admin key, passed in the
+  // environment rather than on the command line (where `ps` would show it).
+  const testServer = start('test-server', ['test-server', '--port', '0', '--hub', hubUrl, '--cases', 'cases'], { HUB_TOKEN: hubToken });
   const testServerUrl = await waitForListening(testServer, (url) => /^https?:\/\//.test(url));
   console.log(`test-server listening at ${testServerUrl}\n`);
   const path = caseName === undefined ? '/run' : `/run/${encodeURIComponent(caseName)}`;

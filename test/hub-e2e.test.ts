@@ -11,6 +11,9 @@ import { cli, repoRoot, runCli, type Started, startListening } from './support/p
 
 const testConfig = 'config/switchboard.test.yaml';
 const seeded = 'Hello from Switchboard.\n';
+/** The test config's test-only admin key (config/switchboard.test.yaml); HTTP callers need a token. */
+const adminToken = 'sb-test-admin-key-not-a-secret';
+const authed = { requestInit: { headers: { Authorization: `Bearer ${adminToken}` } } };
 
 type TextBlock = { type: 'text'; text: string };
 const firstText = (result: object) => ((result as { content: TextBlock[] }).content[0] as TextBlock).text;
@@ -33,7 +36,7 @@ describe('hub over Streamable HTTP (switchboard serve --http)', () => {
 
   it('serves the merged catalogue and the reader agent to the v2 SDK client', async () => {
     const client = new Client({ name: 'e2e', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(hub.url)));
+    await client.connect(new StreamableHTTPClientTransport(new URL(hub.url), authed));
     try {
       await expectCatalogue(client);
       const answer = await client.callTool({ name: 'agent__reader', arguments: { task: 'read hello.txt' } });
@@ -47,7 +50,7 @@ describe('hub over Streamable HTTP (switchboard serve --http)', () => {
 
   it('serves 2025-era clients (v1 SDK) on the same endpoint', async () => {
     const client = new V1Client({ name: 'e2e-v1', version: '1' });
-    await client.connect(new V1HttpTransport(new URL(hub.url)));
+    await client.connect(new V1HttpTransport(new URL(hub.url), authed));
     try {
       await expectCatalogue(client);
       const read = await client.callTool({ name: 'fs__read_file', arguments: { path: 'hello.txt' } });
@@ -59,7 +62,7 @@ describe('hub over Streamable HTTP (switchboard serve --http)', () => {
 
   it('answers an unknown tool with a protocol error and bad arguments with an error naming the field', async () => {
     const client = new Client({ name: 'e2e', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(hub.url)));
+    await client.connect(new StreamableHTTPClientTransport(new URL(hub.url), authed));
     try {
       await assert.rejects(client.callTool({ name: 'fs__nope', arguments: {} }), (error: Error & { code?: number }) => {
         assert.equal(error.code, -32602);
@@ -76,7 +79,7 @@ describe('hub over Streamable HTTP (switchboard serve --http)', () => {
 
   it('keeps the reader role from writing, and the file is unchanged', async () => {
     const client = new Client({ name: 'e2e', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(hub.url)));
+    await client.connect(new StreamableHTTPClientTransport(new URL(hub.url), authed));
     try {
       const denied = await client.callTool({
         name: 'agent__reader',
@@ -139,7 +142,7 @@ describe('hub is unready when an upstream is down', () => {
     const config = join(dir, 'sw.yaml');
     writeFileSync(
       config,
-      `roles: ${join(repoRoot, 'roles')}\nupstreams:\n  fs: { server: fs, args: [--mock, --root, /srv/work, --seed, ${join(repoRoot, 'cases/fixtures/work')}] }\n  broken: { command: ${process.execPath}, args: [-e, "process.exit(3)"] }\n`,
+      `roles: ${join(repoRoot, 'roles')}\nauth: none\nupstreams:\n  fs: { server: fs, args: [--mock, --root, /srv/work, --seed, ${join(repoRoot, 'cases/fixtures/work')}] }\n  broken: { command: ${process.execPath}, args: [-e, "process.exit(3)"] }\n`,
     );
     const hub = await startListening(['serve', '--http', '--port', '0', '--config', config]);
     try {
@@ -148,7 +151,7 @@ describe('hub is unready when an upstream is down', () => {
       const body = (await ready.json()) as { upstreams: { name: string; state: string }[] };
       assert.deepEqual(body.upstreams.find((u) => u.name === 'broken')?.state, 'failed');
       const client = new Client({ name: 'e2e', version: '1' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(hub.url)));
+      await client.connect(new StreamableHTTPClientTransport(new URL(hub.url), authed));
       assert.equal(firstText(await client.callTool({ name: 'fs__read_file', arguments: { path: 'hello.txt' } })), seeded);
       await client.close();
     } finally {

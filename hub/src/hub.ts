@@ -1,8 +1,21 @@
+import { userInfo } from 'node:os';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
 import { type Logger, ToolError, toolErrorResult } from '@switchboard/kit';
+import { Authenticator } from './auth/index.ts';
 import { Catalog } from './catalog/index.ts';
 import type { LoadedConfig, Role } from './config/index.ts';
 import { RoleAgent } from './planner/index.ts';
+import {
+  type AuditStore,
+  agentPrincipal,
+  CallGate,
+  type Clock,
+  openAuditStore,
+  Policy,
+  type Principal,
+  QuotaLimiter,
+  systemClock,
+} from './policy/index.ts';
 import { UpstreamPool, type UpstreamStatus } from './upstreams/index.ts';
 
 export interface HubOptions {
@@ -11,11 +24,17 @@ export interface HubOptions {
   logger: Logger;
   /** argv prefix that starts this program, for built-in servers: e.g. [node, /path/bin/switchboard.mjs]. */
   selfCommand: string[];
+  /** Overrides the configured audit store (tests). */
+  audit?: AuditStore;
+  /** Time for quotas and audit timestamps (tests inject a fake). */
+  clock?: Clock;
 }
 
 export interface HubCallOptions {
   signal?: AbortSignal;
   correlationId: string;
+  /** Who is calling; the faces resolve it (stdio: the local user, HTTP: the token). Policy, quotas and audit key on it. */
+  principal: Principal;
   /** How many agents deep this call is; bounds agents calling agents. */
   depth?: number;
 }
@@ -23,6 +42,7 @@ export interface HubCallOptions {
 /** Thrown for a tool name the hub does not serve: a protocol error (-32602), not a tool result. */
 export class UnknownToolError extends Error {
   override readonly name = 'UnknownToolError';
+  readonly code = 'NOT_FOUND';
   constructor(readonly tool: string) {
     super(`unknown tool '${tool}'`);
   }
@@ -36,6 +56,13 @@ export class Hub {
   readonly catalog: Catalog;
   readonly agents: Map<string, RoleAgent>;
   readonly name: string;
+  /** Roles → allowed tools and argument rules, for every caller. */
+  readonly policy: Policy;
+  /** The local user: stdio callers, the CLI, and HTTP callers when `auth: none`. */
+  readonly localPrincipal: Principal;
+  readonly authenticator: Authenticator;
+  private gate!: CallGate;
+  private audit!: AuditStore;
   private readonly startedAt = Date.now();
 
   private constructor(
@@ -47,11 +74,32 @@ export class Hub {
     this.pool = new UpstreamPool(config, { selfCommand: options.selfCommand, baseDir, hubName: config.hub.name }, logger);
     this.catalog = new Catalog(this.pool);
     this.agents = new Map(options.roles.map((role) => [`agent__${role.name}`, new RoleAgent(role)]));
+    this.policy = Policy.fromConfig(config, options.roles, options.loaded.source);
+    const local = config.principals.local;
+    this.localPrincipal = { id: `local:${local.name ?? osUser()}`, role: local.role, kind: 'local' };
+    this.authenticator = new Authenticator({
+      auth: config.auth,
+      policy: this.policy,
+      localPrincipal: this.localPrincipal,
+      baseDir,
+      source: options.loaded.source,
+      logger,
+    });
   }
 
   /** Connects every upstream (failures are reported by `/ready`, not fatal) and builds the catalogue. */
   static async start(options: HubOptions): Promise<Hub> {
     const hub = new Hub(options, options.logger);
+    const { config, baseDir } = options.loaded;
+    hub.audit = options.audit ?? (await openAuditStore(config.audit, baseDir, config.hub.dataDir));
+    const clock = options.clock ?? systemClock;
+    hub.gate = new CallGate({
+      policy: hub.policy,
+      quotas: new QuotaLimiter(config.quotas, clock),
+      audit: hub.audit,
+      clock,
+      logger: options.logger,
+    });
     await hub.pool.connectAll();
     hub.catalog.refresh();
     return hub;
@@ -61,31 +109,56 @@ export class Hub {
     return this.options.loaded.config;
   }
 
+  /** The config file this hub runs on, for errors that name it. */
+  get configSource(): string {
+    return this.options.loaded.source;
+  }
+
   get roles(): Role[] {
     return this.options.roles;
   }
 
-  listTools(): Tool[] {
-    return [...this.catalog.list().map((entry) => entry.definition), ...[...this.agents.values()].map((agent) => agent.definition())];
+  /** Every tool, or with a principal only those its role may call (argument rules appended to descriptions). */
+  listTools(principal?: Principal): Tool[] {
+    const all = [...this.catalog.list().map((entry) => entry.definition), ...[...this.agents.values()].map((agent) => agent.definition())];
+    if (principal === undefined) return all;
+    return all
+      .filter((tool) => this.policy.canSee(principal, tool.name))
+      .map((tool) => {
+        const scope = this.policy.describeScope(principal, tool.name);
+        return scope === undefined ? tool : { ...tool, description: `${tool.description ?? ''}\n\n${scope}`.trim() };
+      });
+  }
+
+  /** The audit log this hub writes (`switchboard audit` reads it). */
+  get auditStore(): AuditStore {
+    return this.audit;
   }
 
   has(name: string): boolean {
     return this.agents.has(name) || this.catalog.resolve(name) !== undefined;
   }
 
-  /** Calls a tool by its hub name. Domain failures come back as `isError` results; unknown names throw. */
+  /**
+   * Calls a tool by its hub name as `options.principal`: policy → quota → audit → upstream (see
+   * policy/gate.ts). Domain failures and refusals come back as `isError` results; unknown names throw.
+   */
   async callTool(name: string, args: Record<string, unknown>, options: HubCallOptions): Promise<CallToolResult> {
     const started = performance.now();
     const log = this.logger.child({ correlationId: options.correlationId, tool: name });
     let result: CallToolResult;
     try {
-      result = await this.dispatch(name, args, options);
+      const call = { principal: options.principal, tool: name, args, correlationId: options.correlationId, depth: options.depth ?? 0 };
+      result = await this.gate.run(call, () => this.dispatch(name, args, options));
     } catch (error) {
       if (error instanceof UnknownToolError) throw error;
       result = toolErrorResult(error);
     }
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
-    log.info({ outcome: result.isError ? 'error' : 'ok', durationMs, depth: options.depth ?? 0 }, 'tool call');
+    log.info(
+      { outcome: result.isError ? 'error' : 'ok', durationMs, depth: options.depth ?? 0, principal: options.principal.id },
+      'tool call',
+    );
     return result;
   }
 
@@ -96,7 +169,8 @@ export class Hub {
       if (depth >= MAX_AGENT_DEPTH) {
         return toolErrorResult(new ToolError('LIMIT_EXCEEDED', `agents may nest at most ${MAX_AGENT_DEPTH} deep`));
       }
-      const nested = { ...options, depth: depth + 1 };
+      // The agent's own calls run under its role, not its caller's: the role's policy bounds them.
+      const nested = { ...options, depth: depth + 1, principal: agentPrincipal(agent.role.name, options.principal) };
       return agent.run(args, (tool, toolArgs) => this.callFromAgent(tool, toolArgs, nested), options.signal);
     }
     const entry = this.catalog.resolve(name);
@@ -130,5 +204,15 @@ export class Hub {
 
   async close(): Promise<void> {
     await this.pool.close();
+    await this.audit?.close();
+  }
+}
+
+/** The OS user name, for the local principal's id; containers may have no passwd entry. */
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'user';
   }
 }

@@ -1,4 +1,5 @@
 export type { Tool } from '@modelcontextprotocol/client';
+export { generateApiKey, hashApiKey, principalOfContext } from './auth/index.ts';
 export { Catalog, type CatalogEntry, MAX_TOOL_NAME, namespacedName } from './catalog/index.ts';
 export {
   ConfigError,
@@ -13,5 +14,15 @@ export {
 export { createHttpFace, createHubMcpServer, serveHubHttp, serveHubStdio } from './faces/index.ts';
 export { Hub, type HubCallOptions, type HubOptions, UnknownToolError } from './hub.ts';
 export { AGENT_PREFIX, RoleAgent } from './planner/index.ts';
-export { decideTool, matchesAnyGlob } from './policy/index.ts';
+export {
+  AUDIT_OUTCOMES,
+  type AuditOutcome,
+  type AuditQuery,
+  type AuditRecord,
+  type AuditStore,
+  decideTool,
+  matchesAnyGlob,
+  openAuditStore,
+  type Principal,
+} from './policy/index.ts';
 export { correlationIdFrom } from './telemetry/index.ts';

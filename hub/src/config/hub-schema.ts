@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { authNoneRefusal, isLoopbackHost } from './loopback.ts';
+import { AuditSchema, AuthSchema, PolicySchema, PrincipalsSchema, QuotaRuleSchema } from './security-schema.ts';
 
 /** Upstream names become tool prefixes (`<name>__<tool>`), so they must be short and unambiguous. */
 export const UpstreamNameSchema = z
@@ -40,21 +42,32 @@ export const UpstreamSchema = z.union([BuiltinUpstreamSchema, CommandUpstreamSch
   error: 'an upstream needs exactly one of `server` (built-in), `command` (stdio) or `url` (HTTP)',
 });
 
-export const HubConfigSchema = z.strictObject({
-  hub: z
-    .strictObject({
-      name: z.string().min(1).default('switchboard'),
-      http: z
-        .strictObject({
-          host: z.string().min(1).default('127.0.0.1'),
-          port: z.number().int().min(0).max(65535).default(7700),
-        })
-        .default({ host: '127.0.0.1', port: 7700 }),
-    })
-    .default({ name: 'switchboard', http: { host: '127.0.0.1', port: 7700 } }),
-  roles: z.string().min(1).optional().describe('directory of role YAML files, relative to the config file'),
-  upstreams: z.record(UpstreamNameSchema, UpstreamSchema).default({}),
-});
+export const HubConfigSchema = z
+  .strictObject({
+    hub: z
+      .strictObject({
+        name: z.string().min(1).default('switchboard'),
+        http: z
+          .strictObject({
+            host: z.string().min(1).default('127.0.0.1'),
+            port: z.number().int().min(0).max(65535).default(7700),
+          })
+          .default({ host: '127.0.0.1', port: 7700 }),
+        dataDir: z.string().min(1).default('./data').describe('audit log and other state, relative to the config file'),
+      })
+      .default({ name: 'switchboard', http: { host: '127.0.0.1', port: 7700 }, dataDir: './data' }),
+    roles: z.string().min(1).optional().describe('directory of role YAML files, relative to the config file'),
+    upstreams: z.record(UpstreamNameSchema, UpstreamSchema).default({}),
+    auth: AuthSchema,
+    principals: PrincipalsSchema,
+    policy: PolicySchema,
+    quotas: z.array(QuotaRuleSchema).default([]),
+    audit: AuditSchema,
+  })
+  .superRefine((config, ctx) => {
+    if (config.auth.mode === 'none' && !isLoopbackHost(config.hub.http.host))
+      ctx.addIssue({ code: 'custom', path: ['auth'], message: authNoneRefusal(config.hub.http.host) });
+  });
 
 export type HubConfig = z.infer<typeof HubConfigSchema>;
 export type UpstreamSpec = z.infer<typeof UpstreamSchema>;

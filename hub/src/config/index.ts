@@ -3,4 +3,13 @@ export { type HubConfig, HubConfigSchema, type UpstreamSpec } from './hub-schema
 export { interpolateEnv } from './interpolate.ts';
 export { DEFAULT_CONFIG_FILE, embeddedDefaults, type LoadedConfig, loadHubConfig, parseHubConfig } from './load-config.ts';
 export { loadRoles, parseRole } from './load-roles.ts';
+export { authNoneRefusal, isLoopbackHost } from './loopback.ts';
+export {
+  AccessRoleSchema,
+  type AccessRoleSpec,
+  type ArgumentConstraint,
+  type ArgumentRule,
+  RoleNameSchema,
+} from './policy-schema.ts';
 export { type Playbook, type PlaybookStep, type Role, RoleSchema } from './role-schema.ts';
+export type { ApiKeyConfig, AuditConfig, AuthConfig, JwtConfig, QuotaRule } from './security-schema.ts';

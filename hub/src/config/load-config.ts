@@ -25,6 +25,8 @@ export function embeddedDefaults(): unknown {
   return {
     hub: { name: 'switchboard', http: { host: '127.0.0.1', port: 7700 } },
     upstreams: { fs: { server: 'fs', args: ['--root', './work'] } },
+    // Loopback only, so no tokens: the local user already owns this machine. Binding wider is refused.
+    auth: 'none',
   };
 }
 

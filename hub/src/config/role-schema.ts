@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-const ToolGlobSchema = z.string().regex(/^[A-Za-z0-9_*?-]+$/, 'a tool glob uses letters, digits, _, -, * and ?');
+import { ArgumentRuleSchema, RoleNameSchema, ToolRulesSchema } from './policy-schema.ts';
 
 export const PlaybookStepSchema = z.strictObject({
   tool: z.string().min(1).describe('the tool to call, e.g. fs__read_file'),
@@ -29,12 +28,10 @@ export const PlaybookSchema = z.strictObject({
 });
 
 export const RoleSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'role names are lowercase letters, digits and dashes'),
+  name: RoleNameSchema,
   description: z.string().min(1).describe('becomes the description of the agent__<name> tool'),
-  tools: z.strictObject({
-    allow: z.array(ToolGlobSchema).default([]),
-    deny: z.array(ToolGlobSchema).default([]),
-  }),
+  tools: ToolRulesSchema,
+  arguments: z.array(ArgumentRuleSchema).default([]).describe('argument rules: which values the allowed tools may be called with'),
   prompt: z.string().optional().describe('system prompt for LLM mode'),
   limits: z
     .strictObject({

@@ -3,7 +3,10 @@ import { serve } from '@hono/node-server';
 import { createMcpHonoApp } from '@modelcontextprotocol/hono';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { Hono } from 'hono';
+import { authInfoOfContext, authMiddleware, mountProtectedResourceMetadata, principalOfAuthInfo } from '../auth/index.ts';
+import { authNoneRefusal, ConfigError, isLoopbackHost } from '../config/index.ts';
 import type { Hub } from '../hub.ts';
+import type { Principal } from '../policy/index.ts';
 import { createHubMcpServer } from './mcp-server.ts';
 
 export interface HttpFace {
@@ -11,18 +14,31 @@ export interface HttpFace {
   close(): Promise<void>;
 }
 
-/** `/mcp` (both protocol eras), `/health` (alive) and `/ready` (every upstream connected). */
+/** A request that somehow reached a handler without a principal gets no role, so it may call nothing. */
+const NOBODY: Principal = { id: 'anonymous', role: '', kind: 'anonymous' };
+
+/**
+ * `/mcp` (both protocol eras), `/health` (alive) and `/ready` (every upstream connected). Every route
+ * but the probes and the OAuth metadata needs a bearer token (docs/security.md), unless `auth: none`
+ * on a loopback bind, where callers are the local user.
+ */
 export function createHttpFace(hub: Hub, host: string): HttpFace {
-  const handler = createMcpHandler(() => createHubMcpServer(hub), {
+  const { authenticator } = hub;
+  if (authenticator.mode === 'none' && !isLoopbackHost(host)) throw new ConfigError(hub.configSource, 'auth', authNoneRefusal(host));
+  const fallback = authenticator.mode === 'none' ? hub.localPrincipal : NOBODY;
+  const handler = createMcpHandler((ctx) => createHubMcpServer(hub, principalOfAuthInfo(ctx.authInfo) ?? fallback), {
     onerror: (error) => hub.logger.debug({ err: error }, 'mcp request rejected'),
   });
   const app = createMcpHonoApp({ host });
+  // Before every route: Hono runs handlers in registration order, so routes added later are guarded too.
+  app.use('*', authMiddleware(authenticator));
+  mountProtectedResourceMetadata(app, authenticator);
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', (c) => {
     const status = hub.status();
     return c.json({ ready: status.ready, upstreams: status.upstreams }, status.ready ? 200 : 503);
   });
-  app.all('/mcp', (c) => handler.fetch(c.req.raw, { parsedBody: c.get('parsedBody' as never) }));
+  app.all('/mcp', (c) => handler.fetch(c.req.raw, { parsedBody: c.get('parsedBody' as never), authInfo: authInfoOfContext(c) }));
   return { app, close: () => handler.close() };
 }
 
