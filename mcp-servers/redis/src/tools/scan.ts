@@ -14,7 +14,7 @@ export function scanTool({ backend, config, scope }: RedisDeps) {
   return defineTool({
     name: 'scan',
     title: 'Find keys by pattern',
-    description: `Lists keys matching a glob pattern (\`*\`, \`?\`, \`[abc]\`, \`\\\\\` escapes) without blocking Redis: at most \`limit\` keys per call; pass the answered \`cursor\` back until \`done\`. The pattern must start with an allowed prefix. ${scope}`,
+    description: `Lists keys matching a glob pattern (\`*\`, \`?\`, \`[abc]\`, \`\\\` escapes) without blocking Redis: at most \`limit\` keys per call; pass the answered \`cursor\` back until \`done\`. The pattern must start with an allowed prefix. ${scope}`,
     input: z.strictObject({
       pattern: z.string().optional().describe(`glob over key names; defaults to everything under the only prefix. ${scope}`),
       cursor: z.string().default('0').describe("'0' to start; then the cursor of the previous answer"),
