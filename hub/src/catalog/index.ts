@@ -1,2 +1,4 @@
-export { Catalog, type CatalogEntry } from './catalog.ts';
+export { Catalog, type CatalogEntry, type CatalogEvents, type PromptEntry } from './catalog.ts';
 export { MAX_TOOL_NAME, namespacedName, SEPARATOR } from './names.ts';
+export { namespaceResultUris } from './rewrite.ts';
+export { namespaceUri, splitNamespacedUri } from './uris.ts';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { UpstreamSpec } from '../config/index.ts';
 
@@ -11,12 +11,10 @@ export interface ConnectContext {
   hubName: string;
 }
 
-/** Opens an MCP client session to one upstream: a spawned stdio server or a remote HTTP endpoint. */
-export async function connectUpstream(spec: UpstreamSpec, context: ConnectContext): Promise<Client> {
-  const client = new Client({ name: `${context.hubName}-hub`, version: '0.1.0' });
+/** A fresh transport to one upstream: a spawned stdio server or a remote HTTP endpoint. */
+export function openTransport(spec: UpstreamSpec, context: ConnectContext): Transport {
   if ('url' in spec) {
-    await client.connect(new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: spec.headers } }));
-    return client;
+    return new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: spec.headers } });
   }
   const [command, ...prefix] = 'server' in spec ? context.selfCommand : [spec.command];
   if (command === undefined) throw new Error('selfCommand is empty');
@@ -24,15 +22,13 @@ export async function connectUpstream(spec: UpstreamSpec, context: ConnectContex
   // Built-in servers are our own code and get our environment (LOG_LEVEL and friends); a foreign
   // command gets only the SDK's safe defaults plus what the config gives it, so secrets don't leak.
   const env = 'server' in spec ? { ...stringEnv(process.env), ...spec.env } : { ...getDefaultEnvironment(), ...spec.env };
-  const transport = new StdioClientTransport({
+  return new StdioClientTransport({
     command,
     args,
     env,
     cwd: resolve(context.baseDir, spec.cwd ?? '.'),
     stderr: 'inherit',
   });
-  await client.connect(transport);
-  return client;
 }
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -1,36 +1,90 @@
+import { EventEmitter } from 'node:events';
+import type { LoggingLevel, LoggingMessageNotificationParams } from '@modelcontextprotocol/client';
 import type { Logger } from '@switchboard/kit';
 import type { HubConfig } from '../config/index.ts';
+import { Telemetry } from '../telemetry/index.ts';
 import type { ConnectContext } from './connect.ts';
-import { Upstream } from './upstream.ts';
+import { ToolPinning } from './pinning.ts';
+import { ToolPinStore, type ToolRedefinition } from './tool-pins.ts';
+import { type ListsChanged, Upstream, type UpstreamState, type UpstreamStatus } from './upstream.ts';
 
-export interface UpstreamStatus {
-  name: string;
-  state: Upstream['state'];
-  tools: number;
-  error?: string;
+export type { UpstreamStatus } from './upstream.ts';
+
+export interface PoolOptions {
+  telemetry?: Telemetry;
+  /** Where approved tool definitions are kept; in memory when unset. */
+  pinFile?: string;
+  /** Hub-wide `pinTools`: block redefined tools until re-approved. */
+  pinTools?: boolean;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface PoolEvents {
+  /** An upstream's tools, resources or prompts changed (connected, lost, or `list_changed`). */
+  lists: [upstream: string, which: ListsChanged];
+  state: [upstream: string, state: UpstreamState];
+  log: [upstream: string, params: LoggingMessageNotificationParams];
+  resourceUpdated: [upstream: string, uri: string];
+  /** A tool's description or schema changed since approval: the audit log records this. */
+  toolRedefined: [ToolRedefinition];
+  /** Blocked tools were re-approved. */
+  toolsApproved: [string[]];
 }
 
 /** Every upstream of the hub. One failing upstream never stops the others from serving. */
-export class UpstreamPool {
+export class UpstreamPool extends EventEmitter<PoolEvents> {
   readonly upstreams: Map<string, Upstream>;
+  readonly pinning: ToolPinning;
+  readonly telemetry: Telemetry;
 
   constructor(
     config: HubConfig,
     context: ConnectContext,
     private readonly logger: Logger,
+    options: PoolOptions = {},
   ) {
-    this.upstreams = new Map(Object.entries(config.upstreams).map(([name, spec]) => [name, new Upstream(name, spec, context)]));
+    super();
+    this.telemetry = options.telemetry ?? new Telemetry({ processMetrics: false });
+    this.pinning = new ToolPinning(new ToolPinStore(options.pinFile));
+    this.pinning.on('redefined', (redefinition) => {
+      logger.warn({ ...redefinition }, redefinition.blocked ? 'tool redefined since approval: blocked' : 'tool redefined since approval');
+      this.emit('toolRedefined', redefinition);
+    });
+    this.pinning.on('approved', (tools) => {
+      logger.info({ tools }, 'redefined tools re-approved');
+      this.emit('toolsApproved', tools);
+    });
+    const upstreamOptions = {
+      connect: context,
+      logger,
+      telemetry: this.telemetry,
+      pinning: this.pinning,
+      pinTools: options.pinTools ?? false,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.random ? { random: options.random } : {}),
+    };
+    this.upstreams = new Map(
+      Object.entries(config.upstreams).map(([name, spec]) => {
+        const upstream = new Upstream(name, spec, upstreamOptions);
+        upstream.on('lists', (which) => this.emit('lists', name, which));
+        upstream.on('state', (state) => this.emit('state', name, state));
+        upstream.on('log', (params) => this.emit('log', name, params));
+        upstream.on('resourceUpdated', (uri) => this.emit('resourceUpdated', name, uri));
+        return [name, upstream];
+      }),
+    );
   }
 
-  /** Connects all upstreams in parallel; failures are logged and reported by `status()`. */
+  /** Connects all upstreams in parallel; failures are logged, retried in the background, and reported by `status()`. */
   async connectAll(): Promise<void> {
     await Promise.all(
       [...this.upstreams.values()].map(async (upstream) => {
         try {
-          await upstream.connect();
+          await upstream.start();
           this.logger.info({ upstream: upstream.name, tools: upstream.tools.length }, 'upstream connected');
         } catch (error) {
-          this.logger.error({ upstream: upstream.name, err: error }, 'upstream failed to connect');
+          this.logger.error({ upstream: upstream.name, err: error }, 'upstream failed to connect; retrying in the background');
         }
       }),
     );
@@ -41,12 +95,7 @@ export class UpstreamPool {
   }
 
   status(): UpstreamStatus[] {
-    return [...this.upstreams.values()].map((u) => ({
-      name: u.name,
-      state: u.state,
-      tools: u.tools.length,
-      ...(u.lastError ? { error: u.lastError } : {}),
-    }));
+    return [...this.upstreams.values()].map((u) => u.status());
   }
 
   /** Ready when every configured upstream is connected. */
@@ -54,7 +103,18 @@ export class UpstreamPool {
     return [...this.upstreams.values()].every((u) => u.state === 'connected');
   }
 
+  /** Approves the current definition of a blocked tool (the CLI edits the pin file instead). */
+  approveTool(name: string): boolean {
+    return this.pinning.approve(name);
+  }
+
+  /** Passes a log level on to every upstream that logs (the lowest level any caller asked for). */
+  async setLoggingLevel(level: LoggingLevel): Promise<void> {
+    await Promise.allSettled([...this.upstreams.values()].map((u) => u.setLoggingLevel(level)));
+  }
+
   async close(): Promise<void> {
+    this.pinning.close();
     await Promise.allSettled([...this.upstreams.values()].map((u) => u.close()));
   }
 }

@@ -1,67 +1,423 @@
-import type { CallToolResult, Client, Tool } from '@modelcontextprotocol/client';
-import { ToolError } from '@switchboard/kit';
+import { EventEmitter } from 'node:events';
+import {
+  type CallToolResult,
+  Client,
+  type LoggingLevel,
+  type LoggingMessageNotificationParams,
+  type Prompt,
+  type Resource,
+  type ResourceTemplateType as ResourceTemplate,
+  type ServerCapabilities,
+  type Tool,
+} from '@modelcontextprotocol/client';
+import type { Logger } from '@switchboard/kit';
+import { namespacedName } from '../catalog/names.ts';
+import { namespaceResultUris } from '../catalog/rewrite.ts';
 import type { UpstreamSpec } from '../config/index.ts';
-import { type ConnectContext, connectUpstream } from './connect.ts';
+import type { Telemetry } from '../telemetry/index.ts';
+import { backoffDelay } from './backoff.ts';
+import { type BreakerState, CircuitBreaker } from './breaker.ts';
+import { type CallerChannel, type CallOptions, InFlightCalls } from './caller.ts';
+import { type ConnectContext, openTransport } from './connect.ts';
+import { forwardRequest, forwardToolCall } from './forward.ts';
+import type { ToolPinning } from './pinning.ts';
+import { type Resilience, resilienceOf } from './resilience.ts';
+import { routeToCaller } from './route-to-caller.ts';
 
-export type UpstreamState = 'connecting' | 'connected' | 'failed' | 'closed';
+export type UpstreamState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
-export interface CallOptions {
-  signal?: AbortSignal;
-  correlationId?: string;
+export interface UpstreamOptions {
+  connect: ConnectContext;
+  logger: Logger;
+  telemetry: Telemetry;
+  pinning: ToolPinning;
+  /** The hub-wide `pinTools`; an upstream's own setting wins. */
+  pinTools: boolean;
+  now?: () => number;
+  random?: () => number;
 }
 
-/** One upstream MCP server as the hub sees it: its state, its tools, and a way to call them. */
-export class Upstream {
+/** Which of an upstream's lists changed (all of them when it connects or is lost). */
+export interface ListsChanged {
+  tools: boolean;
+  resources: boolean;
+  prompts: boolean;
+}
+
+export interface UpstreamEvents {
+  lists: [ListsChanged];
+  state: [UpstreamState];
+  /** A log message the upstream sent (`notifications/message`). */
+  log: [LoggingMessageNotificationParams];
+  /** `notifications/resources/updated` for one of its (un-namespaced) URIs. */
+  resourceUpdated: [string];
+}
+
+export interface UpstreamStatus {
+  name: string;
+  transport: 'stdio' | 'http';
+  state: UpstreamState;
+  tools: number;
+  resources: number;
+  prompts: number;
+  breaker: { state: BreakerState; consecutiveFailures: number; retryInMs: number };
+  restarts: number;
+  inFlight: number;
+  connectedSince?: string;
+  nextAttemptInMs?: number;
+  blockedTools?: string[];
+  error?: string;
+}
+
+const ALL: ListsChanged = { tools: true, resources: true, prompts: true };
+/** Floor for the `initialize` handshake, spawn included. */
+const CONNECT_TIMEOUT_MS = 60_000;
+/** A connection that lived this long resets the restart backoff. */
+const STABLE_MS = 60_000;
+
+/**
+ * One upstream MCP server as the hub sees it. It connects, lists, and keeps itself connected: a lost
+ * connection (a crashed stdio server, an HTTP server gone away, a failed health ping) empties its
+ * lists — its tools leave the catalogue — and it reconnects with backoff until it is back.
+ */
+export class Upstream extends EventEmitter<UpstreamEvents> {
   state: UpstreamState = 'connecting';
   tools: Tool[] = [];
+  /** The last tool list seen, kept while the upstream is down so calls get a clear error. */
+  knownTools: Tool[] = [];
+  resources: Resource[] = [];
+  resourceTemplates: ResourceTemplate[] = [];
+  prompts: Prompt[] = [];
+  capabilities: ServerCapabilities | undefined;
   lastError: string | undefined;
+  restarts = 0;
+  readonly breaker: CircuitBreaker;
+  readonly resilience: Resilience;
+  readonly inFlight = new InFlightCalls();
+  readonly logger: Logger;
   private client: Client | undefined;
+  private generation = 0;
+  private attempt = 0;
+  private connectedAt: number | undefined;
+  private nextAttemptAt: number | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private healthTimer: NodeJS.Timeout | undefined;
+  private logLevel: LoggingLevel | undefined;
+  private readonly now: () => number;
 
   constructor(
     readonly name: string,
     readonly spec: UpstreamSpec,
-    private readonly context: ConnectContext,
-  ) {}
+    private readonly options: UpstreamOptions,
+  ) {
+    super();
+    this.resilience = resilienceOf(spec as Parameters<typeof resilienceOf>[0]);
+    this.now = options.now ?? Date.now;
+    this.logger = options.logger.child({ upstream: name });
+    this.breaker = new CircuitBreaker({ ...this.resilience.breaker, now: this.now });
+    this.breaker.onChange((state) => {
+      options.telemetry.metrics.setBreakerState(name, state);
+      this.logger.warn({ breaker: state }, `circuit ${state}`);
+    });
+    options.telemetry.metrics.setBreakerState(name, 'closed');
+    options.telemetry.metrics.setUpstreamUp(name, false);
+  }
 
-  async connect(): Promise<void> {
+  get transport(): 'stdio' | 'http' {
+    return 'url' in this.spec ? 'http' : 'stdio';
+  }
+
+  get pinTools(): boolean {
+    return this.resilience.pinTools ?? this.options.pinTools;
+  }
+
+  /** First connection. On failure it keeps retrying in the background, and rethrows for the log. */
+  async start(): Promise<void> {
     try {
-      this.client = await connectUpstream(this.spec, this.context);
-      this.tools = (await this.client.listTools()).tools;
-      this.state = 'connected';
-      this.lastError = undefined;
+      await this.connect();
     } catch (error) {
-      this.state = 'failed';
       this.lastError = (error as Error).message;
-      await this.client?.close().catch(() => {});
-      this.client = undefined;
+      this.setState('reconnecting');
+      this.scheduleReconnect();
       throw error;
     }
   }
 
-  async callTool(tool: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallToolResult> {
-    const client = this.client;
-    if (this.state !== 'connected' || client === undefined) {
-      throw new ToolError('UPSTREAM_UNAVAILABLE', `upstream '${this.name}' is ${this.state}${this.lastError ? `: ${this.lastError}` : ''}`);
-    }
-    const timeout = this.spec.timeoutMs;
-    const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(timeout)]) : AbortSignal.timeout(timeout);
+  private async connect(): Promise<void> {
+    const generation = ++this.generation;
+    const client = this.createClient();
+    client.onclose = () => this.lost(generation, 'the connection closed (server exited?)');
     try {
-      const meta = options.correlationId ? { 'switchboard/correlationId': options.correlationId } : undefined;
-      return (await client.callTool(
-        { name: tool, arguments: args, ...(meta ? { _meta: meta } : {}) },
-        { signal, timeout },
-      )) as CallToolResult;
+      // Starting a server (spawn, module loading) can take far longer than answering a call.
+      await client.connect(openTransport(this.spec, this.options.connect), {
+        timeout: Math.max(this.resilience.timeoutMs, CONNECT_TIMEOUT_MS),
+      });
+      if (generation !== this.generation || this.state === 'closed') throw new Error('superseded');
+      this.client = client;
+      this.capabilities = client.getServerCapabilities();
+      await this.refreshLists(ALL, false);
+      if (this.logLevel && this.capabilities?.logging) await client.setLoggingLevel(this.logLevel).catch(() => {});
     } catch (error) {
-      if (signal.aborted && !options.signal?.aborted) {
-        throw new ToolError('TIMEOUT', `upstream '${this.name}' did not answer ${tool} within ${timeout} ms`);
-      }
+      this.client = undefined;
+      await client.close().catch(() => {});
       throw error;
     }
+    this.connectedAt = this.now();
+    this.nextAttemptAt = undefined;
+    this.lastError = undefined;
+    this.breaker.reset();
+    this.options.telemetry.metrics.setUpstreamUp(this.name, true);
+    this.startHealthChecks(generation);
+    this.setState('connected');
+    this.emit('lists', ALL);
+  }
+
+  private createClient(): Client {
+    const client = new Client(
+      { name: `${this.options.connect.hubName}-hub`, version: '0.1.0' },
+      {
+        capabilities: { sampling: {}, elicitation: { form: {}, url: {} } },
+        listChanged: {
+          tools: { autoRefresh: false, debounceMs: 50, onChanged: () => this.relist({ tools: true, resources: false, prompts: false }) },
+          prompts: { autoRefresh: false, debounceMs: 50, onChanged: () => this.relist({ tools: false, resources: false, prompts: true }) },
+          resources: {
+            autoRefresh: false,
+            debounceMs: 50,
+            onChanged: () => this.relist({ tools: false, resources: true, prompts: false }),
+          },
+        },
+      },
+    );
+    client.setNotificationHandler('notifications/message', (notification) => this.onLog(notification.params));
+    client.setNotificationHandler('notifications/resources/updated', (notification) => {
+      this.emit('resourceUpdated', notification.params.uri);
+    });
+    client.setRequestHandler('sampling/createMessage', (request, ctx) =>
+      routeToCaller(this.inFlight, 'sampling/createMessage', (caller: CallerChannel) => {
+        if (!caller.canSample) return undefined;
+        return caller.sample(request.params, ctx.mcpReq.signal);
+      }),
+    );
+    client.setRequestHandler('elicitation/create', (request, ctx) =>
+      routeToCaller(this.inFlight, 'elicitation/create', (caller: CallerChannel) => {
+        if (!caller.canElicit) return undefined;
+        return caller.elicit(request.params, ctx.mcpReq.signal);
+      }),
+    );
+    return client;
+  }
+
+  private relist(which: ListsChanged): void {
+    this.refreshLists(which, true).catch((error) => this.logger.warn({ err: error }, 'could not re-read lists after list_changed'));
+  }
+
+  /** Re-reads the lists named in `which` (all pages) and reviews tool definitions against their pins. */
+  private async refreshLists(which: ListsChanged, emit: boolean): Promise<void> {
+    const client = this.client;
+    const caps = this.capabilities ?? {};
+    if (client === undefined) return;
+    if (which.tools) {
+      this.tools = caps.tools ? (await client.listTools()).tools : [];
+      this.knownTools = this.tools;
+      const entries = this.tools.map((definition) => ({ name: namespacedName(this.name, definition.name), definition }));
+      this.options.pinning.review(this.name, entries, this.pinTools);
+    }
+    if (which.resources) {
+      this.resources = caps.resources ? (await client.listResources()).resources : [];
+      this.resourceTemplates = caps.resources
+        ? await client.listResourceTemplates().then(
+            (r) => r.resourceTemplates,
+            () => [],
+          )
+        : [];
+    }
+    if (which.prompts) this.prompts = caps.prompts ? (await client.listPrompts()).prompts : [];
+    if (emit) this.emit('lists', which);
+  }
+
+  private onLog(params: LoggingMessageNotificationParams): void {
+    const level =
+      params.level === 'debug'
+        ? 'debug'
+        : params.level === 'info' || params.level === 'notice'
+          ? 'info'
+          : params.level === 'warning'
+            ? 'warn'
+            : 'error';
+    this.logger[level]({ upstreamLogger: params.logger, data: params.data }, 'upstream log message');
+    const sole = this.inFlight.soleCaller();
+    if ('caller' in sole) sole.caller.log?.(params);
+    this.emit('log', params);
+  }
+
+  /** Forwards the minimum log level callers asked for; remembered for reconnects. */
+  async setLoggingLevel(level: LoggingLevel): Promise<void> {
+    this.logLevel = level;
+    if (this.client && this.capabilities?.logging) await this.client.setLoggingLevel(level);
+  }
+
+  /** Calls one of this upstream's tools by its own name. */
+  callTool(tool: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallToolResult> {
+    return forwardToolCall(this.link(), tool, args, options);
+  }
+
+  /** Reads one of its resources by its own URI; URIs in the result come back namespaced. */
+  async readResource(uri: string, options: CallOptions = {}) {
+    const result = await forwardRequest(this.link(), `read ${uri}`, options, (client, request) =>
+      client.readResource({ uri, _meta: request.meta }, { ...request, cacheMode: 'bypass' }),
+    );
+    return namespaceResultUris(this.name, result);
+  }
+
+  subscribeResource(uri: string, options: CallOptions = {}) {
+    return forwardRequest(this.link(), `subscribe ${uri}`, options, (client, request) => client.subscribeResource({ uri }, request));
+  }
+
+  unsubscribeResource(uri: string, options: CallOptions = {}) {
+    return forwardRequest(this.link(), `unsubscribe ${uri}`, options, (client, request) => client.unsubscribeResource({ uri }, request));
+  }
+
+  async getPrompt(name: string, args: Record<string, string> | undefined, options: CallOptions = {}) {
+    const result = await forwardRequest(this.link(), `prompt ${name}`, options, (client, request) =>
+      client.getPrompt({ name, ...(args ? { arguments: args } : {}), _meta: request.meta }, request),
+    );
+    return namespaceResultUris(this.name, result);
+  }
+
+  complete(params: Parameters<Client['complete']>[0], options: CallOptions = {}) {
+    return forwardRequest(this.link(), 'completion', options, (client, request) => client.complete(params, request));
+  }
+
+  /** What the forwarding helpers need: the live client and a way to report a lost connection. */
+  private link() {
+    const generation = this.generation;
+    return {
+      name: this.name,
+      state: this.state,
+      client: this.client,
+      resilience: this.resilience,
+      breaker: this.breaker,
+      inFlight: this.inFlight,
+      pinning: this.options.pinning,
+      telemetry: this.options.telemetry,
+      logger: this.logger,
+      describeDown: () => this.describeDown(),
+      lost: (reason: string) => this.lost(generation, reason),
+    };
+  }
+
+  private describeDown(): string {
+    const retry = this.nextAttemptAt === undefined ? '' : `; next attempt in ${Math.max(0, this.nextAttemptAt - this.now())} ms`;
+    return `upstream '${this.name}' is ${this.state}${this.lastError ? ` (${this.lastError})` : ''}${retry}`;
+  }
+
+  /** The connection is gone: empty the lists, tell listeners, and start reconnecting. */
+  private lost(generation: number, reason: string): void {
+    if (generation !== this.generation || this.state === 'closed' || this.client === undefined) return;
+    const client = this.client;
+    this.client = undefined;
+    this.stopHealthChecks();
+    client.onclose = undefined;
+    client.close().catch(() => {});
+    if (this.connectedAt !== undefined && this.now() - this.connectedAt >= STABLE_MS) this.attempt = 0;
+    this.connectedAt = undefined;
+    this.lastError = reason;
+    this.tools = [];
+    this.resources = [];
+    this.resourceTemplates = [];
+    this.prompts = [];
+    this.options.telemetry.metrics.setUpstreamUp(this.name, false);
+    this.logger.warn({ reason }, 'upstream lost; reconnecting');
+    this.setState('reconnecting');
+    this.emit('lists', ALL);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.state === 'closed' || this.retryTimer !== undefined) return;
+    const { maxAttempts } = this.resilience.restart;
+    if (maxAttempts > 0 && this.attempt >= maxAttempts) {
+      this.nextAttemptAt = undefined;
+      this.logger.error({ attempts: this.attempt }, 'upstream gave up reconnecting');
+      this.setState('failed');
+      return;
+    }
+    const delay = backoffDelay(this.attempt++, this.resilience.restart, this.options.random);
+    this.nextAttemptAt = this.now() + delay;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.restarts += 1;
+      this.options.telemetry.metrics.countRestart(this.name);
+      this.connect().then(
+        () => this.logger.info({ restarts: this.restarts, tools: this.tools.length }, 'upstream reconnected'),
+        (error: Error) => {
+          if (this.state === 'closed') return;
+          this.lastError = error.message;
+          this.logger.warn({ err: error, attempt: this.attempt }, 'upstream reconnect failed');
+          this.scheduleReconnect();
+        },
+      );
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  private startHealthChecks(generation: number): void {
+    const every = this.resilience.healthIntervalMs;
+    if (every <= 0) return;
+    this.healthTimer = setInterval(() => {
+      const client = this.client;
+      if (client === undefined || generation !== this.generation) return;
+      client.ping({ timeout: Math.min(this.resilience.timeoutMs, Math.max(every, 1000)) }).catch((error: Error) => {
+        this.lost(generation, `health ping failed: ${error.message}`);
+      });
+    }, every);
+    this.healthTimer.unref();
+  }
+
+  private stopHealthChecks(): void {
+    clearInterval(this.healthTimer);
+    this.healthTimer = undefined;
+  }
+
+  private setState(state: UpstreamState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit('state', state);
+  }
+
+  status(): UpstreamStatus {
+    const blocked = this.options.pinning
+      .blockedTools()
+      .filter((r) => r.upstream === this.name)
+      .map((r) => r.tool);
+    return {
+      name: this.name,
+      transport: this.transport,
+      state: this.state,
+      tools: this.tools.length,
+      resources: this.resources.length + this.resourceTemplates.length,
+      prompts: this.prompts.length,
+      breaker: { state: this.breaker.state, consecutiveFailures: this.breaker.consecutiveFailures, retryInMs: this.breaker.retryInMs() },
+      restarts: this.restarts,
+      inFlight: this.inFlight.size,
+      ...(this.connectedAt === undefined ? {} : { connectedSince: new Date(this.connectedAt).toISOString() }),
+      ...(this.nextAttemptAt === undefined ? {} : { nextAttemptInMs: Math.max(0, this.nextAttemptAt - this.now()) }),
+      ...(blocked.length > 0 ? { blockedTools: blocked } : {}),
+      ...(this.lastError ? { error: this.lastError } : {}),
+    };
   }
 
   async close(): Promise<void> {
-    this.state = 'closed';
-    await this.client?.close();
+    this.setState('closed');
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.stopHealthChecks();
+    const client = this.client;
     this.client = undefined;
+    this.options.telemetry.metrics.setUpstreamUp(this.name, false);
+    if (client) {
+      client.onclose = undefined;
+      await client.close();
+    }
   }
 }
