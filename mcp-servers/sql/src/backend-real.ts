@@ -5,6 +5,7 @@ import type { ExplainResult, Field, RunOptions, RunResult, SqlBackend, Statement
 import * as catalog from './catalog-sql.ts';
 import { notPlannable } from './errors.ts';
 import { relationsInPlan } from './guard.ts';
+import { OpenTransaction } from './open-transaction.ts';
 import { RowCollector, rowFromArray, uniqueColumnNames } from './rows.ts';
 
 export interface PostgresOptions {
@@ -31,7 +32,7 @@ const types = {
  * PostgreSQL through `pg`. Reads run in `BEGIN READ ONLY`, are always rolled back, and go through
  * the planner first (`EXPLAIN (VERBOSE, FORMAT JSON)`): only plannable statements pass, and the plan
  * lists the relations for the allowlist. Every statement uses the extended protocol, which refuses
- * more than one statement, and runs under `SET LOCAL statement_timeout`.
+ * more than one statement, under a transaction-local statement_timeout.
  */
 export class PostgresBackend implements SqlBackend {
   readonly kind = 'postgres';
@@ -74,22 +75,21 @@ export class PostgresBackend implements SqlBackend {
   }
 
   async run(statement: Statement, options: RunOptions): Promise<RunResult> {
-    return this.transaction(options.mode, options.timeoutMs, options.signal, async (client) => {
-      if (options.mode === 'read' || options.checkRelations !== undefined) {
-        const plan = await this.plan(client, statement, false, options.mode);
-        options.checkRelations?.(relationsInPlan(plan));
+    const gated = options.mode === 'read' || options.checkRelations !== undefined;
+    return this.transaction(options.mode, options.timeoutMs, options.signal, gated ? statement : undefined, async (client, plan) => {
+      if (options.checkRelations !== undefined) {
+        if (plan === undefined) throw new ToolError('INTERNAL', 'the planner gate returned no plan; the statement was not run');
+        options.checkRelations(relationsInPlan(plan));
       }
       return this.fetch(client, statement, options);
     });
   }
 
   async explain(statement: Statement, options: Parameters<SqlBackend['explain']>[1]): Promise<ExplainResult> {
-    return this.transaction('read', options.timeoutMs, options.signal, async (client) => {
-      let plan = await this.plan(client, statement, false, 'read');
+    return this.transaction('read', options.timeoutMs, options.signal, statement, async (client, plan = []) => {
       const relations = relationsInPlan(plan);
       options.checkRelations?.(relations);
-      if (options.analyze) plan = await this.plan(client, statement, true, 'read');
-      return { plan, relations };
+      return { plan: options.analyze ? await this.analyze(client, statement) : plan, relations };
     });
   }
 
@@ -133,53 +133,56 @@ export class PostgresBackend implements SqlBackend {
   }
 
   /**
-   * One transaction on one pooled connection. Reads are rolled back; session-level advisory locks
-   * (which survive a rollback) are released; after a write the session is reset with DISCARD ALL,
-   * so nothing a statement set (SET, SET ROLE, temp tables) outlives its call.
+   * One transaction on one pooled connection, opened in one round trip (BEGIN, timeout and, when
+   * `gate` is given, the planner gate: see OpenTransaction). Afterwards the transaction is rolled
+   * back (a write has committed by then), session-level advisory locks (which survive a rollback)
+   * are released, and after a write DISCARD ALL resets the session, so nothing a statement set
+   * (SET, SET ROLE, temp tables) outlives its call. That clean-up is queued on the connection ahead
+   * of anything its next user sends, so the caller does not wait for it.
    */
   private async transaction<T>(
     mode: Mode,
     timeoutMs: number,
     signal: AbortSignal | undefined,
-    body: (client: pg.PoolClient) => Promise<T>,
-  ) {
+    gate: Statement | undefined,
+    body: (client: pg.PoolClient, plan: unknown[] | undefined) => Promise<T>,
+  ): Promise<T> {
     if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
       throw new ToolError('INVALID_CONFIG', 'statement timeout must be a positive integer');
     await this.verify();
     const client = await this.pool.connect();
-    const cancel = () => void this.cancelBackend(client);
+    let active = true;
+    const cancel = () => {
+      if (active) void this.cancelBackend(client);
+    };
     signal?.addEventListener('abort', cancel, { once: true });
-    let broken: Error | undefined;
     try {
-      // set_config() is a SELECT, so the transaction has its snapshot before the caller's
-      // statement: `SET TRANSACTION READ WRITE` can no longer take effect.
-      await client.query(`${mode === 'read' ? 'BEGIN READ ONLY' : 'BEGIN'}; SELECT set_config('statement_timeout', '${timeoutMs}', true)`);
-      const result = await body(client);
+      const opening = new OpenTransaction({ readOnly: mode === 'read', timeoutMs, ...(gate === undefined ? {} : { explain: gate }) });
+      client.query(opening as unknown as pg.QueryConfig);
+      const { plan } = await opening.done.catch((error: unknown) => {
+        throw gateError(error, mode);
+      });
+      const result = await body(client, plan);
       if (mode === 'write') await client.query('COMMIT');
       return result;
     } finally {
+      active = false;
       signal?.removeEventListener('abort', cancel);
-      try {
-        await client.query('ROLLBACK; SELECT pg_advisory_unlock_all()');
-        if (mode === 'write') await client.query('DISCARD ALL');
-      } catch (error) {
-        broken = error as Error; // do not return a connection in an unknown state to the pool
-      }
-      client.release(broken);
+      const cleanup = [
+        client.query('ROLLBACK; SELECT pg_advisory_unlock_all()'),
+        ...(mode === 'write' ? [client.query('DISCARD ALL')] : []),
+      ];
+      client.release();
+      // A failure here means the connection died; the pool drops dead connections by itself.
+      void Promise.all(cleanup).catch(() => {});
     }
   }
 
-  /** The planner's view of the statement; non-plannable statements (COPY, SET, DO, COMMIT, …) fail here. */
-  private async plan(client: pg.PoolClient, statement: Statement, analyze: boolean, mode: Mode): Promise<unknown[]> {
-    const text = `EXPLAIN (VERBOSE, FORMAT JSON${analyze ? ', ANALYZE' : ''})\n${statement.sql}`;
-    try {
-      const result = await client.query({ text, values: [...statement.params], queryMode: 'extended' } as pg.QueryConfig);
-      return (result.rows[0] as { 'QUERY PLAN': unknown[] })['QUERY PLAN'];
-    } catch (error) {
-      const { code, message } = error as { code?: string; message: string };
-      if (code !== '42601' || /multiple commands/.test(message)) throw error;
-      throw notPlannable(mode, `PostgreSQL said: ${message}`);
-    }
+  /** EXPLAIN ANALYZE: runs the statement (inside the caller's read-only transaction) to time it. */
+  private async analyze(client: pg.PoolClient, statement: Statement): Promise<unknown[]> {
+    const text = `EXPLAIN (VERBOSE, FORMAT JSON, ANALYZE)\n${statement.sql}`;
+    const result = await client.query({ text, values: [...statement.params], queryMode: 'extended' } as pg.QueryConfig);
+    return (result.rows[0] as { 'QUERY PLAN': unknown[] })['QUERY PLAN'];
   }
 
   /** Runs the statement through a cursor, fetching in batches until the row or byte limit says stop. */
@@ -239,4 +242,11 @@ function readBatch(cursor: Cursor<unknown[]>, rows: number): Promise<{ rows: unk
   return new Promise((resolve, reject) => {
     cursor.read(rows, (error, batch, result) => (error ? reject(error) : resolve({ rows: batch, result })));
   });
+}
+
+/** A statement the planner refused (syntax error inside EXPLAIN) means it is not one we run. */
+function gateError(error: unknown, mode: Mode): unknown {
+  const { code, message } = error as { code?: string; message?: string };
+  if (code !== '42601' || /multiple commands/.test(message ?? '')) return error;
+  return notPlannable(mode, `PostgreSQL said: ${message}`);
 }
