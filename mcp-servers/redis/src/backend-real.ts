@@ -18,12 +18,16 @@ export function createRedisBackend(url: string, options: RealRedisOptions = {}):
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
-  redis.on('error', (error: Error) => options.onConnectionError?.(error));
+  let lastProblem: string | undefined;
+  redis.on('error', (error: Error) => {
+    lastProblem = error.message;
+    options.onConnectionError?.(error);
+  });
   const run = async <T>(action: () => Promise<T>): Promise<T> => {
     try {
       return await action();
     } catch (error) {
-      throw classify(error);
+      throw classify(error, lastProblem);
     }
   };
   return {
@@ -57,7 +61,7 @@ export function createRedisBackend(url: string, options: RealRedisOptions = {}):
 }
 
 /** Driver errors as store failures; messages come from Redis replies and never carry the URL. */
-function classify(error: unknown): RedisBackendError {
+function classify(error: unknown, lastProblem: string | undefined): RedisBackendError {
   if (error instanceof RedisBackendError) return error;
   const { name, message } = error instanceof Error ? error : new Error(String(error));
   if (name === 'ReplyError') {
@@ -69,7 +73,7 @@ function classify(error: unknown): RedisBackendError {
   if (/timed out/i.test(message)) return new RedisBackendError('TIMEOUT', message);
   return new RedisBackendError(
     'UNAVAILABLE',
-    name === 'MaxRetriesPerRequestError' ? 'Redis did not answer after a reconnect attempt' : message,
+    name === 'MaxRetriesPerRequestError' ? (lastProblem ?? 'no answer after a reconnect attempt') : message,
   );
 }
 

@@ -147,13 +147,16 @@ export const realBackend: ContractBackend<RedisFixture> = {
 /** Null when a Redis answers PING at `url`, else why not. */
 export async function redisUnavailable(url: string): Promise<string | null> {
   const probe = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => {});
+  let cause: Error | undefined;
+  probe.on('error', (error: Error) => {
+    cause = error;
+  });
   try {
     await probe.connect();
     await probe.ping();
     return null;
   } catch (error) {
-    return `no Redis at ${new URL(url).host} (${(error as Error).message}); set REDIS_URL`;
+    return `no Redis at ${new URL(url).host} (${(cause ?? (error as Error)).message}); set REDIS_URL`;
   } finally {
     probe.disconnect();
   }
