@@ -62,7 +62,7 @@ export function editFileTool({ backend, confinement, config, scope }: FsDeps) {
         const current = await readLimited(backend, target, config.maxReadBytes);
         if (Buffer.compare(Buffer.from(current), Buffer.from(original)) !== 0)
           throw new ToolError('INVALID_ARGUMENT', `'${target.shown}' changed while the edit was prepared; read it again and retry`, 'path');
-        await onPath(target.shown, () => backend.writeFile(target.absolute, data, target.fence));
+        await onPath(target.shown, () => backend.writeFile(target.real, data, target.fence));
       }
       return {
         structured: { path: target.shown, diff, replacements, dryRun, size: data.byteLength },

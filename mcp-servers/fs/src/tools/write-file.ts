@@ -11,7 +11,7 @@ export function writeFileTool({ backend, confinement, config, scope }: FsDeps) {
   return defineTool({
     name: 'write_file',
     title: 'Write a file',
-    description: `Creates or replaces a file atomically (readers never see half a file; a symlink at the path is replaced, never written through). Give \`content\` (text) or \`contentBase64\` (bytes), at most ${config.maxWriteBytes} bytes. ${scope}`,
+    description: `Creates or replaces a file atomically (readers never see half a file). A symlink inside the root is written through to its target; one leading out is refused. Give \`content\` (text) or \`contentBase64\` (bytes), at most ${config.maxWriteBytes} bytes. ${scope}`,
     input: z
       .strictObject({
         path: pathField(scope),
@@ -36,9 +36,10 @@ export function writeFileTool({ backend, confinement, config, scope }: FsDeps) {
       const field = args.contentBase64 === undefined ? 'content' : 'contentBase64';
       if (data.byteLength > config.maxWriteBytes)
         throw new ToolError('TOO_LARGE', `${data.byteLength} bytes exceed the ${config.maxWriteBytes}-byte write limit`, field);
-      const target = await confinement.resolve(args.path, { intent: 'write', follow: false });
+      // Followed like a read: a symlink leading out is refused, one inside the root is written through.
+      const target = await confinement.resolve(args.path, { intent: 'write' });
       if (target.relative === '') throw new ToolError('INVALID_ARGUMENT', `'${target.shown}' is a root directory`, 'path');
-      const existing = await onPath(target.shown, () => backend.lstat(target.absolute, target.fence));
+      const existing = await onPath(target.shown, () => backend.lstat(target.real, target.fence));
       if (existing?.type === 'directory') throw new ToolError('INVALID_ARGUMENT', `'${target.shown}' is a directory`, 'path');
       if (existing !== undefined && !args.overwrite)
         throw new ToolError('ALREADY_EXISTS', `'${target.shown}' exists and overwrite is false`, 'path');
@@ -46,7 +47,7 @@ export function writeFileTool({ backend, confinement, config, scope }: FsDeps) {
         const parent = await confinement.resolve(posix.dirname(target.absolute), { intent: 'write' });
         await onPath(parent.shown, () => backend.mkdirp(parent.absolute, parent.fence));
       }
-      await onPath(target.shown, () => backend.writeFile(target.absolute, data, target.fence, { exclusive: !args.overwrite }));
+      await onPath(target.shown, () => backend.writeFile(target.real, data, target.fence, { exclusive: !args.overwrite }));
       const created = existing === undefined;
       return {
         structured: { path: target.shown, size: data.byteLength, created },
