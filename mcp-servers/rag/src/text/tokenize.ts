@@ -25,9 +25,11 @@ export function words(text: string): string[] {
   const out: string[] = [];
   for (const match of text.matchAll(WORD)) {
     const raw = match[0];
+    const whole = raw.toLowerCase();
+    out.push(whole.length > MAX_WORD ? whole.slice(0, MAX_WORD) : whole);
+    // Only mixed-case words can be identifiers worth splitting; most words skip the costly regex.
+    if (whole === raw || whole.slice(1) === raw.slice(1)) continue;
     const parts = raw.split(CAMEL);
-    const whole = raw.toLowerCase().slice(0, MAX_WORD);
-    out.push(whole);
     if (parts.length > 1) for (const part of parts) out.push(part.toLowerCase().slice(0, MAX_WORD));
   }
   return out;
