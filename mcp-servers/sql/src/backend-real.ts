@@ -1,12 +1,21 @@
 import { ToolError } from '@switchboard/kit';
 import pg from 'pg';
-import Cursor from 'pg-cursor';
-import type { ExplainResult, Field, RunOptions, RunResult, SqlBackend, Statement, TableDescription, TableInfo } from './backend.ts';
+import type {
+  ExplainResult,
+  Field,
+  RunOptions,
+  RunResult,
+  SqlBackend,
+  SqlParam,
+  Statement,
+  TableDescription,
+  TableInfo,
+} from './backend.ts';
 import * as catalog from './catalog-sql.ts';
 import { notPlannable } from './errors.ts';
 import { relationsInPlan } from './guard.ts';
-import { OpenTransaction } from './open-transaction.ts';
 import { RowCollector, rowFromArray, uniqueColumnNames } from './rows.ts';
+import { type BatchError, type BatchStep, type StepResult, WireBatch, type WireField } from './wire-batch.ts';
 
 export interface PostgresOptions {
   url: string;
@@ -20,13 +29,13 @@ type Mode = RunOptions['mode'];
 // Temporal, interval, bytea and money values stay in Postgres' own text form (no time-zone shifts,
 // no precision loss); bigint becomes a number when it fits exactly, else stays a string.
 const RAW_TEXT = new Set([17, 790, 1082, 1083, 1114, 1184, 1186, 1266, 1182, 1183, 1115, 1185, 1187, 1270, 1001]);
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (RAW_TEXT.has(oid)) return (value: string) => value;
-    if (oid === 20) return (value: string) => (Number.isSafeInteger(Number(value)) ? Number(value) : value);
-    return pg.types.getTypeParser(oid, format);
-  },
-} as pg.CustomTypesConfig;
+function parserFor(oid: number): (text: string) => unknown {
+  if (RAW_TEXT.has(oid)) return (text) => text;
+  if (oid === 20) return (text) => (Number.isSafeInteger(Number(text)) ? Number(text) : text);
+  return pg.types.getTypeParser(oid, 'text') as (text: string) => unknown;
+}
+
+const PORTAL = 'sb_result';
 
 /**
  * PostgreSQL through `pg`. Reads run in `BEGIN READ ONLY`, are always rolled back, and go through
@@ -75,21 +84,34 @@ export class PostgresBackend implements SqlBackend {
   }
 
   async run(statement: Statement, options: RunOptions): Promise<RunResult> {
-    const gated = options.mode === 'read' || options.checkRelations !== undefined;
-    return this.transaction(options.mode, options.timeoutMs, options.signal, gated ? statement : undefined, async (client, plan) => {
-      if (options.checkRelations !== undefined) {
-        if (plan === undefined) throw new ToolError('INTERNAL', 'the planner gate returned no plan; the statement was not run');
-        options.checkRelations(relationsInPlan(plan));
+    const { mode, checkRelations } = options;
+    return this.transaction(mode, options.timeoutMs, options.signal, async (send) => {
+      const collector = new RowCollector(options.maxRows, options.maxBytes);
+      const execute: BatchStep = { text: statement.sql, values: statement.params.map(wireValue), portal: PORTAL, describe: true };
+      let first: StepResult | undefined;
+      if (checkRelations !== undefined) {
+        // The plan must be checked before the statement runs: two round trips.
+        const [gate] = await send([gateStep(statement)]);
+        checkRelations(relationsInPlan(planOf(gate)));
+        [first] = await send([{ ...execute, maxRows: collector.nextBatch() }]);
+      } else {
+        // Reads still pass the planner gate, in the same batch: after a refusal PostgreSQL skips the rest.
+        const results = await send([...(mode === 'read' ? [gateStep(statement)] : []), { ...execute, maxRows: collector.nextBatch() }]);
+        first = results.at(-1);
       }
-      return this.fetch(client, statement, options);
+      return this.collect(send, first as StepResult, collector, mode);
     });
   }
 
   async explain(statement: Statement, options: Parameters<SqlBackend['explain']>[1]): Promise<ExplainResult> {
-    return this.transaction('read', options.timeoutMs, options.signal, statement, async (client, plan = []) => {
+    return this.transaction('read', options.timeoutMs, options.signal, async (send) => {
+      const [gate] = await send([gateStep(statement)]);
+      const plan = planOf(gate);
       const relations = relationsInPlan(plan);
       options.checkRelations?.(relations);
-      return { plan: options.analyze ? await this.analyze(client, statement) : plan, relations };
+      if (!options.analyze) return { plan, relations };
+      const [analyzed] = await send([gateStep(statement, true)]);
+      return { plan: planOf(analyzed), relations };
     });
   }
 
@@ -133,22 +155,21 @@ export class PostgresBackend implements SqlBackend {
   }
 
   /**
-   * One transaction on one pooled connection, opened in one round trip (BEGIN, timeout and, when
-   * `gate` is given, the planner gate: see OpenTransaction). Afterwards the transaction is rolled
-   * back (a write has committed by then), session-level advisory locks (which survive a rollback)
-   * are released, and after a write DISCARD ALL resets the session, so nothing a statement set
-   * (SET, SET ROLE, temp tables) outlives its call. That clean-up is queued on the connection ahead
-   * of anything its next user sends, so the caller does not wait for it.
+   * One transaction on one pooled connection. `send` runs steps in one round trip; its first use
+   * also opens the transaction: BEGIN [READ ONLY] and the statement timeout, set with set_config()
+   * (a SELECT, so the transaction has its snapshot and `SET TRANSACTION READ WRITE` can no longer
+   * take effect). Afterwards the transaction is rolled back (a write has committed by then),
+   * session-level advisory locks (which survive a rollback) are released, and after a write
+   * DISCARD ALL resets the session, so nothing a statement set (SET, SET ROLE, temp tables)
+   * outlives its call. The caller does not wait for that clean-up; the connection goes back to the
+   * pool only once it is done.
    */
   private async transaction<T>(
     mode: Mode,
     timeoutMs: number,
     signal: AbortSignal | undefined,
-    gate: Statement | undefined,
-    body: (client: pg.PoolClient, plan: unknown[] | undefined) => Promise<T>,
+    body: (send: (steps: BatchStep[]) => Promise<StepResult[]>) => Promise<T>,
   ): Promise<T> {
-    if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
-      throw new ToolError('INVALID_CONFIG', 'statement timeout must be a positive integer');
     await this.verify();
     const client = await this.pool.connect();
     let active = true;
@@ -156,74 +177,64 @@ export class PostgresBackend implements SqlBackend {
       if (active) void this.cancelBackend(client);
     };
     signal?.addEventListener('abort', cancel, { once: true });
+    let opened = false;
+    const send = async (steps: BatchStep[]): Promise<StepResult[]> => {
+      const opening: BatchStep[] = opened
+        ? []
+        : [
+            { text: mode === 'read' ? 'BEGIN READ ONLY' : 'BEGIN' },
+            { text: "SELECT set_config('statement_timeout', $1, true)", values: [String(timeoutMs)] },
+          ];
+      opened = true;
+      const batch = new WireBatch([...opening, ...steps]);
+      client.query(batch as unknown as pg.QueryConfig);
+      try {
+        return (await batch.done).slice(opening.length);
+      } catch (error) {
+        throw gateError(error as BatchError, steps, opening.length, mode);
+      }
+    };
     try {
-      const opening = new OpenTransaction({ readOnly: mode === 'read', timeoutMs, ...(gate === undefined ? {} : { explain: gate }) });
-      client.query(opening as unknown as pg.QueryConfig);
-      const { plan } = await opening.done.catch((error: unknown) => {
-        throw gateError(error, mode);
-      });
-      const result = await body(client, plan);
+      const result = await body(send);
       if (mode === 'write') await client.query('COMMIT');
       return result;
     } finally {
       active = false;
       signal?.removeEventListener('abort', cancel);
-      const cleanup = [
-        client.query('ROLLBACK; SELECT pg_advisory_unlock_all()'),
-        ...(mode === 'write' ? [client.query('DISCARD ALL')] : []),
-      ];
-      client.release();
-      // A failure here means the connection died; the pool drops dead connections by itself.
-      void Promise.all(cleanup).catch(() => {});
+      void cleanUp(client, mode);
     }
   }
 
-  /** EXPLAIN ANALYZE: runs the statement (inside the caller's read-only transaction) to time it. */
-  private async analyze(client: pg.PoolClient, statement: Statement): Promise<unknown[]> {
-    const text = `EXPLAIN (VERBOSE, FORMAT JSON, ANALYZE)\n${statement.sql}`;
-    const result = await client.query({ text, values: [...statement.params], queryMode: 'extended' } as pg.QueryConfig);
-    return (result.rows[0] as { 'QUERY PLAN': unknown[] })['QUERY PLAN'];
-  }
-
-  /** Runs the statement through a cursor, fetching in batches until the row or byte limit says stop. */
-  private async fetch(client: pg.PoolClient, statement: Statement, options: RunOptions): Promise<RunResult> {
-    const cursor = client.query(new Cursor(statement.sql, [...statement.params], { rowMode: 'array', types }));
-    const collector = new RowCollector(options.maxRows, options.maxBytes);
-    let keys: string[] | undefined;
-    let last: pg.QueryResult | undefined;
-    let cursorFailed = false; // after a database error the cursor has already synced; closing it again would hang
-    try {
-      for (;;) {
-        const batch = collector.nextBatch();
-        const { rows, result } = await readBatch(cursor, batch).catch((error: unknown) => {
-          cursorFailed = true;
-          throw error;
-        });
-        last = result;
-        keys ??= uniqueColumnNames(result.fields.map((field) => field.name));
-        for (const row of rows) if (!collector.add(rowFromArray(keys, row))) break;
-        if (collector.done || rows.length < batch) break;
+  /** Parses and keeps rows until the result ends or a limit is reached, fetching more from the portal as needed. */
+  private async collect(send: (steps: BatchStep[]) => Promise<StepResult[]>, first: StepResult, collector: RowCollector, mode: Mode) {
+    const keys = uniqueColumnNames(first.fields.map((field) => field.name));
+    const parsers = first.fields.map((field) => parserFor(field.dataTypeID));
+    let step = first;
+    for (;;) {
+      for (const raw of step.rows) {
+        const values = raw.map((text, i) => (text === null ? null : (parsers[i] as (text: string) => unknown)(text)));
+        if (!collector.add(rowFromArray(keys, values))) break;
       }
-    } finally {
-      if (!cursorFailed) await cursor.close();
+      if (collector.done || !step.suspended) break;
+      [step] = (await send([{ portal: PORTAL, maxRows: collector.nextBatch() }])) as [StepResult];
     }
-    const fields = last === undefined ? [] : await this.fieldsOf(client, keys ?? [], last.fields);
+    const fields = await this.fieldsOf(send, keys, first.fields);
     const complete = collector.truncatedBy === undefined;
     return {
-      command: last?.command ?? '',
+      command: step.command ?? (mode === 'read' ? 'SELECT' : ''),
       fields,
       rows: collector.rows,
       // a SELECT fetched in several batches reports only the last batch's count
-      rowCount: complete ? (last?.command === 'SELECT' ? collector.rows.length : (last?.rowCount ?? collector.rows.length)) : null,
+      rowCount: complete ? (step.command === 'SELECT' || step.rowCount === undefined ? collector.rows.length : step.rowCount) : null,
       ...(complete ? {} : { truncatedBy: collector.truncatedBy }),
     };
   }
 
-  private async fieldsOf(client: pg.PoolClient, keys: string[], fields: pg.FieldDef[]): Promise<Field[]> {
+  private async fieldsOf(send: (steps: BatchStep[]) => Promise<StepResult[]>, keys: string[], fields: WireField[]): Promise<Field[]> {
     const unknown = [...new Set(fields.map((field) => field.dataTypeID).filter((oid) => !this.typeNames.has(oid)))];
     if (unknown.length > 0) {
-      const { rows } = await client.query(catalog.TYPE_NAMES, [unknown]);
-      for (const row of rows as { oid: number; name: string }[]) this.typeNames.set(row.oid, row.name);
+      const [names] = await send([{ text: catalog.TYPE_NAMES, values: [`{${unknown.join(',')}}`] }]);
+      for (const [oid, name] of names?.rows ?? []) this.typeNames.set(Number(oid), String(name));
     }
     return fields.map((field, i) => ({
       name: keys[i] ?? field.name,
@@ -238,15 +249,37 @@ export class PostgresBackend implements SqlBackend {
   }
 }
 
-function readBatch(cursor: Cursor<unknown[]>, rows: number): Promise<{ rows: unknown[][]; result: pg.QueryResult }> {
-  return new Promise((resolve, reject) => {
-    cursor.read(rows, (error, batch, result) => (error ? reject(error) : resolve({ rows: batch, result })));
-  });
+/** Ends the call's transaction and resets the session, then returns the connection (or closes it if that failed). */
+async function cleanUp(client: pg.PoolClient, mode: Mode): Promise<void> {
+  try {
+    await client.query('ROLLBACK; SELECT pg_advisory_unlock_all()');
+    if (mode === 'write') await client.query('DISCARD ALL');
+    client.release();
+  } catch (error) {
+    client.release(error as Error);
+  }
 }
 
-/** A statement the planner refused (syntax error inside EXPLAIN) means it is not one we run. */
-function gateError(error: unknown, mode: Mode): unknown {
-  const { code, message } = error as { code?: string; message?: string };
-  if (code !== '42601' || /multiple commands/.test(message ?? '')) return error;
-  return notPlannable(mode, `PostgreSQL said: ${message}`);
+/** The planner gate: EXPLAIN of the caller's statement, which only plannable statements pass. */
+function gateStep(statement: Statement, analyze = false): BatchStep {
+  return { text: `EXPLAIN (VERBOSE, FORMAT JSON${analyze ? ', ANALYZE' : ''})\n${statement.sql}`, values: statement.params.map(wireValue) };
+}
+
+function planOf(step: StepResult | undefined): unknown[] {
+  const text = step?.rows[0]?.[0];
+  if (typeof text !== 'string') throw new ToolError('INTERNAL', 'the planner gate returned no plan; the statement was not run');
+  return JSON.parse(text) as unknown[];
+}
+
+/** Parameters as the text protocol sends them: values, never part of the SQL text. */
+function wireValue(value: SqlParam): string | null {
+  return value === null ? null : String(value);
+}
+
+/** A syntax error raised by the gate means the statement is not one the planner takes. */
+function gateError(error: BatchError, steps: BatchStep[], offset: number, mode: Mode): unknown {
+  const step = error.step === undefined ? undefined : steps[error.step - offset];
+  const fromGate = step?.text?.startsWith('EXPLAIN (VERBOSE, FORMAT JSON') === true && error.step !== undefined && error.step >= offset;
+  if (!fromGate || error.code !== '42601' || /multiple commands/.test(error.message)) return error;
+  return notPlannable(mode, `PostgreSQL said: ${error.message}`);
 }

@@ -85,7 +85,7 @@ export function mockFixture(overrides: Partial<SqlConfig> = {}) {
 
 /** Null when PostgreSQL answers at DATABASE_URL, else why not. */
 export async function postgresUnavailable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
     await client.query('SELECT 1');
