@@ -1,4 +1,6 @@
 import { ConfigError } from '@switchboard/hub';
+import { apikey } from './apikey.ts';
+import { audit } from './audit.ts';
 import { listRoles, listTools } from './inspect.ts';
 import { runTask } from './run-task.ts';
 import { serve } from './serve.ts';
@@ -11,6 +13,8 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   run: runTask,
   tools: listTools,
   roles: listRoles,
+  audit,
+  apikey,
   'test-server': async (argv) => {
     const { main } = await import('@switchboard/test-server/main');
     await main(argv);

@@ -14,5 +14,9 @@ Usage:
   switchboard tools [--config FILE] [--json]   List the hub's tools
   switchboard roles [--config FILE] [--json]   List roles and the tools each may call
   switchboard test-server [--port N] [--hub URL] [--cases DIR]   Run the case runner service
+  switchboard audit [--config FILE] [--principal P] [--role R] [--tool GLOB] [--outcome O]
+                    [--since 1h|DATE] [--until 1h|DATE] [--correlation ID] [--limit N] [--json]
+      Query the audit log (newest first); outcomes: ok, error, denied, rate_limited, unfinished.
+  switchboard apikey [--id ID] [--role ROLE]   Make an API key; prints it and its config entry
 
 Config: --config FILE, else ./switchboard.yaml, else embedded defaults (fs server over ./work).`;

@@ -24,5 +24,7 @@ export {
   matchesAnyGlob,
   openAuditStore,
   type Principal,
+  SqliteAuditStore,
+  sqliteAuditFile,
 } from './policy/index.ts';
 export { correlationIdFrom } from './telemetry/index.ts';
