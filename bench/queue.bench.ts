@@ -43,16 +43,25 @@ export async function run(messages = Number(process.env.BENCH_CALLS ?? 2000)): P
     if (result.isError) throw new Error(`publish through the server failed: ${JSON.stringify(result.content)}`);
   };
   try {
-    const figures = [
+    return [
       await compare('sequential', direct, viaServer, messages, 1),
       await compare('16 in flight', direct, viaServer, messages * 2, 16),
     ];
-    await channel.purgeQueue(queue);
-    return figures;
   } finally {
-    await client.close();
-    await channel.deleteQueue(queue).catch(() => {});
-    await connection.close();
+    await client.close().catch(() => {});
+    await connection.close().catch(() => {});
+    await dropQueue(queue);
+  }
+}
+
+/** On a fresh connection, so the queue goes even when the benchmark's own connection failed. */
+async function dropQueue(queue: string): Promise<void> {
+  const connection = await amqp.connect(url, { timeout: 10_000 });
+  try {
+    const channel = await connection.createChannel();
+    await channel.deleteQueue(queue);
+  } finally {
+    await connection.close().catch(() => {});
   }
 }
 

@@ -1,8 +1,12 @@
 import crypto from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import S3rver from 's3rver';
+import FilesystemStore from 's3rver/lib/stores/filesystem.js';
 
 /** s3rver's fixed credentials; it does not check signatures, but the SDK needs some. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -34,9 +38,43 @@ function enableSingleDes(): void {
       : createDecipheriv(algorithm, key, iv, options)) as typeof crypto.createDecipheriv;
 }
 
+/**
+ * s3rver answers a PUT once its hashing transform has seen the body, not once the file is written,
+ * so a GET right after can read a partly written object (seen with 1 MiB bodies on a loaded
+ * machine). This is its putObject, waiting for the write to finish.
+ */
+function awaitObjectWrites(): void {
+  const store = FilesystemStore.prototype as unknown as Record<symbol, boolean> & { putObject: unknown };
+  const marker = Symbol.for('switchboard.s3rver.put');
+  if (store[marker]) return;
+  store[marker] = true;
+  store.putObject = async function putObject(
+    this: FilesystemStore,
+    object: { bucket: string; key: string; content: Buffer | NodeJS.ReadableStream; metadata: Record<string, string> },
+  ) {
+    const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
+    await mkdir(dirname(objectPath), { recursive: true });
+    const md5 = crypto.createHash('md5');
+    let size = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        md5.update(chunk);
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    const content = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
+    await pipeline(content, counter, createWriteStream(objectPath));
+    const digest = md5.digest('hex');
+    await this.putMetadata(object.bucket, object.key, object.metadata, digest);
+    return { size, md5: digest };
+  };
+}
+
 /** An s3rver in this process, on a free loopback port, storing in a temp dir removed at close. */
 export async function startS3rver(buckets: string[]): Promise<RunningS3rver> {
   enableSingleDes();
+  awaitObjectWrites();
   const directory = mkdtempSync(join(tmpdir(), 'sb-s3rver-'));
   const server = new S3rver({
     address: '127.0.0.1',
