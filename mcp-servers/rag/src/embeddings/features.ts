@@ -110,6 +110,19 @@ class FeatureTable {
     for (const slot of this.slots) visit(this.keys[slot] as number, this.counts[slot] as number, this.weights[slot] as number);
   }
 
+  /** The features as three parallel typed arrays (a copy). */
+  export(): FeatureList {
+    const n = this.slots.length;
+    const list = { hashes: new Uint32Array(n), counts: new Float64Array(n), weights: new Float64Array(n) };
+    for (let i = 0; i < n; i++) {
+      const slot = this.slots[i] as number;
+      list.hashes[i] = this.keys[slot] as number;
+      list.counts[i] = this.counts[slot] as number;
+      list.weights[i] = this.weights[slot] as number;
+    }
+    return list;
+  }
+
   private grow(): void {
     const entries = this.slots.map(
       (slot) => [this.keys[slot] as number, this.counts[slot] as number, this.weights[slot] as number] as const,
@@ -129,6 +142,13 @@ class FeatureTable {
 
 const table = new FeatureTable();
 
+/** A text's features as parallel arrays: hash, raw count, weight of its kind. */
+export interface FeatureList {
+  hashes: Uint32Array;
+  counts: Float64Array;
+  weights: Float64Array;
+}
+
 /**
  * Visits the sparse features of a text, keyed by a 32-bit hash: stems, adjacent stem pairs, and
  * character n-grams of each word (with boundary marks, so "wing" and "swing" share grams but not
@@ -136,6 +156,17 @@ const table = new FeatureTable();
  * TF, the kind's weight and the IDF. Synchronous: the scratch table is never shared across calls.
  */
 export function forEachFeature(text: string, options: FeatureOptions, visit: (hash: number, count: number, weight: number) => void): void {
+  fill(text, options);
+  table.forEach(visit);
+}
+
+/** The features of a text as arrays (see forEachFeature). */
+export function featureList(text: string, options: FeatureOptions): FeatureList {
+  fill(text, options);
+  return table.export();
+}
+
+function fill(text: string, options: FeatureOptions): void {
   table.reset();
   let previous: number | undefined;
   for (const word of words(text)) {
@@ -150,5 +181,4 @@ export function forEachFeature(text: string, options: FeatureOptions, visit: (ha
     previous = known.stem;
     for (const gram of known.grams) table.add(gram, known.gramWeight);
   }
-  table.forEach(visit);
 }

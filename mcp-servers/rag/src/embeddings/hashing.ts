@@ -1,5 +1,5 @@
 import { Embeddings } from '@langchain/core/embeddings';
-import { DEFAULT_FEATURES, type FeatureOptions, forEachFeature } from './features.ts';
+import { DEFAULT_FEATURES, type FeatureList, type FeatureOptions, featureList } from './features.ts';
 import { emptyDelta, type StatsDelta, TermStatistics } from './term-statistics.ts';
 
 export const HASHING_EMBEDDER = 'hashing-v1';
@@ -28,7 +28,7 @@ export class HashingEmbeddings extends Embeddings {
   readonly statistics: TermStatistics;
   private readonly features: FeatureOptions;
   /** Features of texts just counted by statisticsDelta, so embedding them next does not extract them twice. */
-  private readonly pending = new Map<string, { hashes: Uint32Array; counts: Float64Array; weights: Float64Array }>();
+  private readonly pending = new Map<string, FeatureList>();
 
   constructor(options: HashingEmbeddingsOptions) {
     super({});
@@ -48,17 +48,16 @@ export class HashingEmbeddings extends Embeddings {
   /** The vector of one text as a Float32Array (what the index stores). */
   embed(text: string): Float32Array {
     const vector = new Float32Array(this.dimensions);
-    const add = (feature: number, count: number, kind: number) => {
-      const weight = (1 + Math.log(count)) * kind * this.statistics.idf(feature);
-      if (weight === 0) return;
+    const features = this.pending.get(text) ?? featureList(text, this.features);
+    this.pending.delete(text);
+    const { hashes, counts, weights } = features;
+    for (let i = 0; i < hashes.length; i++) {
+      const feature = hashes[i] as number;
+      const weight = (1 + Math.log(counts[i] as number)) * (weights[i] as number) * this.statistics.idf(feature);
+      if (weight === 0) continue;
       const bucket = feature % this.dimensions;
       vector[bucket] = (vector[bucket] as number) + (feature & 0x80000000 ? -weight : weight);
-    };
-    const known = this.pending.get(text);
-    if (known !== undefined) {
-      this.pending.delete(text);
-      for (let i = 0; i < known.hashes.length; i++) add(known.hashes[i] as number, known.counts[i] as number, known.weights[i] as number);
-    } else forEachFeature(text, this.features, add);
+    }
     let norm = 0;
     for (let i = 0; i < vector.length; i++) norm += (vector[i] as number) ** 2;
     if (norm > 0) {
@@ -75,21 +74,9 @@ export class HashingEmbeddings extends Embeddings {
     const count = (texts: readonly string[], sign: number) => {
       for (const text of texts) {
         delta.documents += sign;
-        const hashes: number[] = [];
-        const counts: number[] = [];
-        const weights: number[] = [];
-        forEachFeature(text, this.features, (feature, n, weight) => {
-          delta.df.set(feature, (delta.df.get(feature) ?? 0) + sign);
-          hashes.push(feature);
-          counts.push(n);
-          weights.push(weight);
-        });
-        if (sign > 0 && this.pending.size < PENDING_LIMIT)
-          this.pending.set(text, {
-            hashes: Uint32Array.from(hashes),
-            counts: Float64Array.from(counts),
-            weights: Float64Array.from(weights),
-          });
+        const features = featureList(text, this.features);
+        for (const feature of features.hashes) delta.df.set(feature, (delta.df.get(feature) ?? 0) + sign);
+        if (sign > 0 && this.pending.size < PENDING_LIMIT) this.pending.set(text, features);
       }
     };
     count(added, 1);
