@@ -56,7 +56,8 @@ function runLocal(spec: RunSpec): Promise<RunOutcome> {
     const child = spawn(spec.file, spec.argv.slice(1), {
       argv0: spec.argv[0],
       cwd: spec.cwd,
-      env: { ...spec.env, [RUN_MARKER]: id },
+      // The marker first: the sweep reads only the head of each process's environment.
+      env: { [RUN_MARKER]: id, ...spec.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
       shell: false,
@@ -66,7 +67,7 @@ function runLocal(spec: RunSpec): Promise<RunOutcome> {
     let settled = false;
     const stop = () => {
       killGroup(child.pid);
-      void killMarked(id);
+      killMarked(id);
     };
     const timer = setTimeout(() => {
       timedOut = true;
@@ -89,19 +90,9 @@ function runLocal(spec: RunSpec): Promise<RunOutcome> {
     child.once('exit', (exitCode, signal) => {
       clearTimeout(timer);
       spec.signal.removeEventListener('abort', onAbort);
-      // The command is done; whatever it left behind in its group or under its marker goes too.
+      // The command is done; whatever it left in its process group goes with it, now.
       killGroup(child.pid);
-      const drained = new Promise<void>((done) => {
-        if (child.stdout.readableEnded && child.stderr.readableEnded) return done();
-        let open = 2;
-        const closed = () => {
-          if (--open === 0) done();
-        };
-        child.stdout.once('close', closed);
-        child.stderr.once('close', closed);
-      });
-      const drainTimer = new Promise<void>((done) => setTimeout(done, DRAIN_MS).unref());
-      void Promise.all([killMarked(id), Promise.race([drained, drainTimer])]).then(() => {
+      const finish = () => {
         child.stdout.destroy();
         child.stderr.destroy();
         if (settled) return;
@@ -115,7 +106,30 @@ function runLocal(spec: RunSpec): Promise<RunOutcome> {
           timedOut,
           durationMs: Math.round((performance.now() - started) * 1000) / 1000,
         });
+      };
+      const drained = new Promise<void>((done) => {
+        let open = (child.stdout.readableEnded ? 0 : 1) + (child.stderr.readableEnded ? 0 : 1);
+        if (open === 0) return done();
+        const closed = () => {
+          if (--open === 0) done();
+        };
+        child.stdout.once('close', closed);
+        child.stderr.once('close', closed);
       });
+      const wait = (ms: number) => new Promise<'late'>((done) => setTimeout(() => done('late'), ms).unref());
+      void (async () => {
+        // Pipes still open shortly after the exit: a stray that left the group holds them. Sweep,
+        // then give the pipes a moment to close before answering with what was read.
+        if ((await Promise.race([drained.then(() => 'drained' as const), wait(100)])) === 'late') {
+          killMarked(id);
+          await Promise.race([drained, wait(DRAIN_MS)]);
+          return finish();
+        }
+        finish();
+        // Strays that closed their pipes (setsid daemons) are swept right after the answer: the
+        // sweep reads every process's environment, which is most of a short command's cost.
+        setImmediate(() => killMarked(id));
+      })();
     });
   });
 }
