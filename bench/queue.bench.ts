@@ -19,7 +19,7 @@ export async function run(messages = Number(process.env.BENCH_CALLS ?? 2000)): P
   const queue = `sb-bench-${randomBytes(4).toString('hex')}`;
   let connection: amqp.ChannelModel;
   try {
-    connection = await amqp.connect(url, { timeout: 3000 });
+    connection = await amqp.connect(url, { timeout: 15_000 });
   } catch (error) {
     const reason = `RabbitMQ unreachable at ${new URL(url).host} (${(error as Error).message}); set AMQP_URL`;
     return [{ name: 'queue publish (skipped)', ratioOf: 'n/a', ratio: Number.NaN, figures: { skipped: reason } }];

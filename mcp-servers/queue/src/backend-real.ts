@@ -2,6 +2,8 @@ import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Consum
 import type { BatchOutcome, ConsumeOptions, Delivery, OutgoingMessage, QueueBackend } from './backend.ts';
 import { amqpError, NO_ROUTE } from './backend.ts';
 
+const READY_WAIT_MS = 2_000;
+
 /**
  * RabbitMQ through amqplib. One connection (opened on first use, reopened after it drops), one
  * confirm channel for publishing, and a fresh channel per consume or admin call: a broker error
@@ -17,7 +19,7 @@ export function createAmqpBackend(url: string): QueueBackend {
 
   const connection = (): Promise<ChannelModel> => {
     if (closed) return Promise.reject(amqpError(320, 'the queue server is shutting down'));
-    connecting ??= amqp.connect(url, { timeout: 5_000 }).then(
+    connecting ??= amqp.connect(url, { timeout: 10_000 }).then(
       (conn) => {
         conn.on('error', () => {}); // 'close' follows; the next call reconnects
         conn.on('close', () => {
@@ -106,7 +108,15 @@ export function createAmqpBackend(url: string): QueueBackend {
     consume<T>(queue: string, options: ConsumeOptions, assemble: (deliveries: Delivery[]) => Promise<BatchOutcome<T>>): Promise<T> {
       return withChannel(async (channel) => {
         const { messageCount } = await channel.checkQueue(queue);
-        const deliveries = await collect(channel, queue, options, Math.min(options.limit, Math.max(1, messageCount)));
+        // waitMs is how long to wait on an empty queue; ready messages are worth a short wait of their
+        // own even with waitMs: 0 (they may only be gone if another consumer took them first).
+        const waitMs = messageCount > 0 ? Math.max(options.waitMs, READY_WAIT_MS) : options.waitMs;
+        const deliveries = await collect(
+          channel,
+          queue,
+          { limit: options.limit, waitMs },
+          Math.min(options.limit, Math.max(1, messageCount)),
+        );
         let outcome: BatchOutcome<T>;
         try {
           outcome = await assemble(deliveries.map(toDelivery));

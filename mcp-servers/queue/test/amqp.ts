@@ -6,7 +6,8 @@ export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:56
 /** Null when RabbitMQ answers, else why not (printed by the contract harness when it skips). */
 export async function amqpUnavailable(url = AMQP_URL): Promise<string | null> {
   try {
-    const connection = await amqp.connect(url, { timeout: 3000 });
+    // Generous: on a loaded 2-core machine the AMQP handshake alone can take seconds.
+    const connection = await amqp.connect(url, { timeout: 15_000 });
     await connection.close();
     return null;
   } catch (error) {
@@ -16,7 +17,7 @@ export async function amqpUnavailable(url = AMQP_URL): Promise<string | null> {
 
 /** Deletes queues left by a test run, whatever state they are in. */
 export async function deleteQueues(names: Iterable<string>, url = AMQP_URL): Promise<void> {
-  const connection = await amqp.connect(url, { timeout: 3000 });
+  const connection = await amqp.connect(url, { timeout: 15_000 });
   try {
     for (const name of names) {
       const channel = await connection.createChannel();

@@ -117,6 +117,8 @@ await contractSuite<Fixture>(
       const rest = await h.call('consume', { queue, limit: 10, waitMs: 20_000 });
       assert.deepEqual(contents(rest), ['m2', 'm3', 'm4']);
       assert.ok(Date.now() - started < 15_000, 'ready messages come back without waiting out waitMs');
+      await h.call('publish', { queue, content: 'ready' });
+      assert.deepEqual(contents(await h.call('consume', { queue, waitMs: 0 })), ['ready'], 'waitMs: 0 still takes what is ready');
       const empty = await h.call('consume', { queue, waitMs: 0 });
       assert.deepEqual(empty.structuredContent, { queue, messages: [], count: 0, truncated: false });
     });
