@@ -157,12 +157,30 @@ export class Lifecycle {
     return changes;
   }
 
-  /** A group turns running when its first member is claimed. */
-  async markGroupsRunning(tx: StoreTx, groupIds: readonly string[], now: number): Promise<Changes> {
+  /** Re-derives the state of these groups from their members (repair sweep, fast-path follow-up). */
+  async settleGroups(tx: StoreTx, groupIds: readonly string[], now: number): Promise<Changes> {
     const changes = emptyChanges();
-    const groups = (await tx.getTasks(groupIds, true)).filter((g) => g.state === 'queued');
-    for (const group of groups) this.move(group, 'running', now, changes);
-    await tx.updateTasks(groups);
+    await this.recomputeGroups(tx, await tx.getTasks(groupIds), now, changes);
+    return changes;
+  }
+
+  /** The general rules after the fast path recorded final outcomes: release or fail dependants. */
+  async afterFinal(tx: StoreTx, withDependants: readonly string[], now: number): Promise<Changes> {
+    const changes = emptyChanges();
+    const ended = await tx.getTasks(withDependants);
+    await this.release(
+      tx,
+      ended.filter((t) => t.state === 'succeeded').map((t) => t.id),
+      now,
+      changes,
+    );
+    await this.cascade(
+      tx,
+      ended.filter((t) => t.state === 'failed' || t.state === 'timed_out'),
+      now,
+      changes,
+      'failed',
+    );
     return changes;
   }
 
@@ -175,7 +193,7 @@ export class Lifecycle {
     const blocked = candidates.filter((t) => t.state === 'blocked');
     if (blocked.length === 0) return;
     // Read the dependencies after locking the dependants, so two deps finishing at once cannot both miss.
-    const deps = new Map((await tx.getTasks(blocked.flatMap((t) => t.dependsOn))).map((d) => [d.id, d.state]));
+    const deps = await tx.statesOf(blocked.flatMap((t) => t.dependsOn));
     const released = blocked.filter((t) => t.dependsOn.every((dep) => deps.get(dep) === 'succeeded'));
     for (const task of released) this.move(task, 'queued', now, changes, { runAt: now });
     await tx.updateTasks(released);
@@ -214,22 +232,28 @@ export class Lifecycle {
   private async recomputeGroups(tx: StoreTx, changed: TaskRecord[], now: number, changes: Changes): Promise<void> {
     const groupIds = [...new Set(changed.map((t) => (t.kind === 'task' ? t.parentId : t.id)).filter((id): id is string => id !== null))];
     if (groupIds.length === 0) return;
-    const groups = (await tx.getTasks(groupIds, true)).filter((g) => !isFinal(g.state));
-    const updated: TaskRecord[] = [];
-    for (const group of groups) {
-      const members = await tx.getTasks(group.members);
-      const target = groupState(members.map((m) => m.state));
-      if (target === group.state || target === 'queued') continue;
+    // Read without locks first: most changes leave the group as it was, and need no write.
+    for (const seen of await tx.getTasks(groupIds)) {
+      if (isFinal(seen.state)) continue;
+      const states = await tx.statesOf(seen.members);
+      if (!moves(seen.state, groupState([...states.values()]))) continue;
+      const [group] = await tx.getTasks([seen.id], true);
+      if (!group || isFinal(group.state)) continue;
+      const target = groupState([...(await tx.statesOf(group.members)).values()]);
+      if (!moves(group.state, target)) continue;
       if (group.state === 'queued' && target !== 'running' && target !== 'cancelled') this.move(group, 'running', now, changes);
       if (group.state !== target) {
-        const firstError = members.find((m) => m.state === target)?.error ?? null;
-        this.move(group, target, now, changes, { error: target === 'succeeded' ? null : firstError });
+        const firstError =
+          target === 'succeeded' ? null : ((await tx.getTasks(group.members)).find((m) => m.state === target)?.error ?? null);
+        this.move(group, target, now, changes, { error: firstError });
       }
-      updated.push(group);
+      await tx.updateTasks([group]);
     }
-    await tx.updateTasks(updated);
   }
 }
+
+/** Groups only move forward: a member retrying (running → queued) does not take its group back. */
+const moves = (from: TaskState, to: TaskState) => to !== from && to !== 'queued';
 
 /** queued until a member starts; running until all are final; then failed > timed_out > cancelled > succeeded. */
 export function groupState(states: TaskState[]): TaskState {

@@ -53,7 +53,6 @@ export class Scheduler {
   private readonly lifecycle: Lifecycle;
   private readonly pool: WorkerPool;
   private readonly listeners = new Map<string, Set<EventListener>>();
-  private readonly runningGroups = new Set<string>();
   private cancelSweep: (() => void) | undefined;
   private started = false;
 
@@ -106,7 +105,9 @@ export class Scheduler {
       try {
         const inserted = await this.write((tx) => insertSubmission(tx, plan, this.lifecycle, now));
         this.pool.wake();
-        return { task: await this.viewOf(inserted.root), created: inserted.created };
+        // A new submission's rows are known here; reading them back would only cost a round trip.
+        const fresh = inserted.created && plan.memberKeys.length === 0;
+        return { task: fresh ? taskView(inserted.root, plan.rows) : await this.viewOf(inserted.root), created: inserted.created };
       } catch (error) {
         // Two identical keyed submissions raced: the loser retries and finds the winner's task.
         if (error instanceof DuplicateKeyError && attempt < 3) continue;
@@ -206,6 +207,8 @@ export class Scheduler {
     if (expired.length) await this.write((tx) => this.lifecycle.recoverLeases(tx, expired, now).then((changes) => ({ changes })));
     const stuck = await this.store.unblockable(500);
     if (stuck.length) await this.write((tx) => this.lifecycle.unblock(tx, stuck, now).then((changes) => ({ changes })));
+    const settled = await this.store.settledGroups(500);
+    if (settled.length) await this.write((tx) => this.lifecycle.settleGroups(tx, settled, now).then((changes) => ({ changes })));
   }
 
   async close(): Promise<void> {
@@ -215,28 +218,51 @@ export class Scheduler {
   }
 
   private async complete(outcomes: Outcome[]): Promise<void> {
-    await this.write((tx) => this.lifecycle.complete(tx, outcomes, this.clock.now()).then((changes) => ({ changes })));
+    const now = this.clock.now();
+    const fast = this.store.completeFinal?.bind(this.store);
+    const final = fast ? outcomes.filter((o) => o.kind !== 'failed' || !o.retryable) : [];
+    const general = fast ? outcomes.filter((o) => o.kind === 'failed' && o.retryable) : outcomes;
+    if (fast && final.length > 0) {
+      const done = await fast(
+        final.map((o) => ({
+          taskId: o.taskId,
+          owner: o.owner,
+          attempt: o.attempt,
+          state: o.kind === 'succeeded' ? 'succeeded' : o.kind === 'timed_out' ? 'timed_out' : 'failed',
+          result: o.kind === 'succeeded' ? o.result : null,
+          error: o.kind === 'succeeded' ? null : o.error,
+        })),
+        now,
+      );
+      this.publish(done.events);
+      if (done.withDependants.length)
+        await this.write((tx) => this.lifecycle.afterFinal(tx, done.withDependants, now).then((changes) => ({ changes })));
+      if (done.groups.length) await this.write((tx) => this.lifecycle.settleGroups(tx, done.groups, now).then((changes) => ({ changes })));
+    }
+    if (general.length > 0) await this.write((tx) => this.lifecycle.complete(tx, general, now).then((changes) => ({ changes })));
   }
 
-  private claimed(tasks: TaskRecord[], events: TaskEvent[]): void {
+  private claimed(_tasks: TaskRecord[], events: TaskEvent[]): void {
     this.publish(events);
-    const groups = [...new Set(tasks.map((t) => t.parentId).filter((id): id is string => id !== null && !this.runningGroups.has(id)))];
-    if (groups.length === 0) return;
-    for (const id of groups) this.runningGroups.add(id);
-    if (this.runningGroups.size > 10_000) this.runningGroups.clear();
-    void this.write((tx) => this.lifecycle.markGroupsRunning(tx, groups, this.clock.now()).then((changes) => ({ changes }))).catch(
-      (error) => this.reportError(error, 'group state'),
-    );
   }
 
   /** Runs a transaction that returns Changes, stores their events, then publishes and aborts after commit. */
   private async write<T extends { changes: Changes }>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     let stored: TaskEvent[] = [];
-    const result = await this.store.transaction(async (tx) => {
-      const out = await fn(tx);
-      stored = await tx.appendEvents(out.changes.events);
-      return out;
-    });
+    let result: T;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        result = await this.store.transaction(async (tx) => {
+          const out = await fn(tx);
+          stored = await tx.appendEvents(out.changes.events);
+          return out;
+        });
+        break;
+      } catch (error) {
+        // Two transactions locked the same rows in opposite orders (e.g. a cancel against a completion): redo.
+        if (attempt >= 5 || !isTransient(error)) throw error;
+      }
+    }
     this.publish(stored);
     for (const aborted of result.changes.aborted) {
       if (aborted.owner !== this.owner) continue;
@@ -275,4 +301,10 @@ export class Scheduler {
   private reportError(error: unknown, where: string): void {
     this.options.onError?.(error, where);
   }
+}
+
+/** Deadlock / serialization failure (Postgres) or a busy database (SQLite): safe to run again. */
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === '40P01' || code === '40001' || code === 'SQLITE_BUSY';
 }

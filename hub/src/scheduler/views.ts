@@ -32,9 +32,11 @@ export function taskView(task: TaskRecord, members: TaskRecord[] = []): TaskView
   if (task.kind === 'task') return view;
   const byId = new Map(members.map((m) => [m.id, m]));
   const ordered = task.members.map((id) => byId.get(id)).filter((m): m is TaskRecord => m !== undefined);
-  // Members deduplicated into a batch belong to another group and do not report here: derive as well.
-  const derived = groupState(ordered.map((m) => m.state));
-  if (derived !== 'queued' && derived !== task.state) view.state = derived;
+  // Members deduplicated into a batch belong to another group and do not report to it: derive its state.
+  if (ordered.some((m) => m.parentId !== task.id)) {
+    const derived = groupState(ordered.map((m) => m.state));
+    if (derived !== 'queued' && derived !== task.state) view.state = derived;
+  }
   view.attempts = ordered.reduce((sum, m) => sum + m.attempts, 0);
   const starts = ordered.map((m) => m.startedAt).filter((t): t is number => t !== null);
   view.startedAt = starts.length ? iso(Math.min(...starts)) : null;

@@ -43,7 +43,7 @@ export class WorkerPool {
   private loops: Promise<void>[] = [];
   private waiters: (() => void)[] = [];
   private pending: Outcome[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly flushing = new Set<Promise<void>>();
   private cancelRenewal: (() => void) | undefined;
   private inFlight = new Set<Promise<void>>();
 
@@ -84,8 +84,8 @@ export class WorkerPool {
 
   /** Resolves once nothing runs or waits to be recorded here. */
   async drained(): Promise<void> {
-    while (this.inFlight.size > 0 || this.flushing !== undefined || this.pending.length > 0) {
-      await Promise.allSettled([...this.inFlight, this.flushing]);
+    while (this.inFlight.size > 0 || this.flushing.size > 0 || this.pending.length > 0) {
+      await Promise.allSettled([...this.inFlight, ...this.flushing]);
     }
   }
 
@@ -197,17 +197,18 @@ export class WorkerPool {
     this.record({ ...outcome, taskId: task.id, owner: this.options.owner, attempt: task.attempts } as Outcome);
   }
 
-  /** Queues an outcome; concurrent ones are written together in one transaction. */
+  /** Queues an outcome; concurrent ones are written together, up to one transaction per worker at a time. */
   private record(outcome: Outcome): void {
     this.pending.push(outcome);
-    if (this.flushing === undefined) this.flushing = this.flush();
+    if (this.flushing.size >= Math.max(1, this.options.workers)) return;
+    const flush = this.flush().finally(() => this.flushing.delete(flush));
+    this.flushing.add(flush);
   }
 
   private async flush(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
+      const batch = this.pending.splice(0, 500);
       try {
         await this.hooks.complete(batch);
       } catch (error) {
@@ -215,7 +216,6 @@ export class WorkerPool {
         this.hooks.onError(error, 'complete');
       }
     }
-    this.flushing = undefined;
   }
 
   private scheduleRenewal(): void {

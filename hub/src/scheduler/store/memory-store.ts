@@ -1,4 +1,4 @@
-import { isFinal, type NewTaskEvent, type TaskEvent, type TaskRecord } from '../task-model.ts';
+import { isFinal, type NewTaskEvent, type TaskEvent, type TaskRecord, type TaskState } from '../task-model.ts';
 import { Mutex } from './mutex.ts';
 import { type ClaimRequest, type ClaimResult, DuplicateKeyError, type ListFilter, type StoreTx, type TaskStore } from './types.ts';
 
@@ -41,6 +41,14 @@ export class MemoryTaskStore implements TaskStore {
     findByIdempotencyKey: async (scope, key) => {
       const id = this.byKey.get(`${scope}\u0000${key}`);
       return id === undefined ? undefined : copy(this.tasks.get(id));
+    },
+    statesOf: async (ids) => {
+      const states = new Map<string, TaskState>();
+      for (const id of ids) {
+        const task = this.tasks.get(id);
+        if (task) states.set(id, task.state);
+      }
+      return states;
     },
     updateTasks: async (tasks) => {
       for (const task of tasks) if (this.tasks.has(task.id)) this.tasks.set(task.id, copy(task));
@@ -86,8 +94,13 @@ export class MemoryTaskStore implements TaskStore {
         task.startedAt ??= request.now;
         task.updatedAt = request.now;
       }
+      const groups = [...new Set(due.map((t) => t.parentId))].flatMap((id) => {
+        const group = id === null ? undefined : this.tasks.get(id);
+        return group?.state === 'queued' ? [group] : [];
+      });
+      for (const group of groups) Object.assign(group, { state: 'running', startedAt: request.now, updatedAt: request.now });
       const events = this.append(
-        due.map((t) => ({
+        [...due, ...groups].map((t) => ({
           taskId: t.id,
           parentId: t.parentId,
           stepId: t.stepId,
@@ -126,6 +139,13 @@ export class MemoryTaskStore implements TaskStore {
 
   async unblockable(limit: number): Promise<string[]> {
     return this.select((t) => t.state === 'blocked' && t.dependsOn.every((dep) => this.tasks.get(dep)?.state === 'succeeded'), limit);
+  }
+
+  async settledGroups(limit: number): Promise<string[]> {
+    return this.select(
+      (g) => g.kind !== 'task' && !isFinal(g.state) && g.members.every((id) => isFinal(this.tasks.get(id)?.state ?? 'succeeded')),
+      limit,
+    );
   }
 
   private select(test: (task: TaskRecord) => boolean, limit: number): string[] {

@@ -3,7 +3,7 @@ import type { TaskEvent, TaskRecord } from '../task-model.ts';
 import { rowToTask } from './sql-rows.ts';
 import { taskSchemaSql } from './sql-schema.ts';
 import { type Row, type SqlConn, type SqlDialect, sqlReads, sqlTx } from './sql-store.ts';
-import type { ClaimRequest, ClaimResult, ListFilter, StoreTx, TaskStore } from './types.ts';
+import type { ClaimRequest, ClaimResult, FinalCompletion, FinalOutcome, ListFilter, StoreTx, TaskStore } from './types.ts';
 
 const dialect: SqlDialect = {
   forUpdate: ' FOR UPDATE',
@@ -107,7 +107,13 @@ export class PostgresTaskStore implements TaskStore {
          FROM picked WHERE t.id = picked.id RETURNING t.*),
        logged AS (
          INSERT INTO task_events (task_id, parent_id, step_id, state, from_state, attempt, at)
-         SELECT id, parent_id, step_id, 'running', 'queued', attempts, ? FROM claimed RETURNING id, task_id)
+         SELECT id, parent_id, step_id, 'running', 'queued', attempts, ? FROM claimed RETURNING id, task_id),
+       groups AS (
+         UPDATE tasks g SET state = 'running', started_at = ?, updated_at = ?
+         FROM (SELECT DISTINCT parent_id FROM claimed WHERE parent_id IS NOT NULL) p
+         WHERE g.id = p.parent_id AND g.state = 'queued' RETURNING g.id, g.attempts),
+       group_logged AS (
+         INSERT INTO task_events (task_id, state, from_state, attempt, at) SELECT id, 'running', 'queued', attempts, ? FROM groups)
        SELECT claimed.*, logged.id AS event_id FROM claimed JOIN logged ON logged.task_id = claimed.id
        ORDER BY claimed.priority DESC, claimed.fair_seq, claimed.seq`,
       [
@@ -116,6 +122,9 @@ export class PostgresTaskStore implements TaskStore {
         request.limit,
         request.owner,
         request.now + request.leaseMs,
+        request.now,
+        request.now,
+        request.now,
         request.now,
         request.now,
         request.now,
@@ -143,6 +152,56 @@ export class PostgresTaskStore implements TaskStore {
     return { tasks, events };
   }
 
+  /** One statement: fenced update, events, and what needs the general rules afterwards. */
+  async completeFinal(outcomes: readonly FinalOutcome[], now: number): Promise<FinalCompletion> {
+    const input = outcomes.map((o) => ({
+      id: o.taskId,
+      owner: o.owner,
+      attempt: o.attempt,
+      state: o.state,
+      result: o.result === null ? null : JSON.stringify(o.result),
+      error: o.error === null ? null : JSON.stringify(o.error),
+    }));
+    // The subquery over members sees the rows as they were before this statement, so a group may have
+    // finished when its unfinished members are all among those finishing here. Two statements racing
+    // on one group can both miss it: the sweeper's settledGroups catches that.
+    const rows = await this.conn.query(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset(?::jsonb) AS i(id text, owner text, attempt int, state text, result text, error text)),
+       done AS (
+         UPDATE tasks t SET state = i.state, result = i.result, error = i.error, lease_owner = NULL, lease_until = NULL,
+           updated_at = ?, finished_at = ?
+         FROM input i WHERE t.id = i.id AND t.state = 'running' AND t.lease_owner = i.owner AND t.attempts = i.attempt
+         RETURNING t.id, t.parent_id, t.step_id, t.state, t.attempts, t.error),
+       logged AS (
+         INSERT INTO task_events (task_id, parent_id, step_id, state, from_state, attempt, at, error)
+         SELECT id, parent_id, step_id, state, 'running', attempts, ?, error FROM done RETURNING id, task_id)
+       SELECT done.*, logged.id AS event_id,
+         EXISTS (SELECT 1 FROM task_deps d WHERE d.depends_on = done.id) AS has_dependants,
+         (done.parent_id IS NOT NULL AND
+           (SELECT count(*) FROM tasks m WHERE m.parent_id = done.parent_id AND m.state IN ('blocked', 'queued', 'running'))
+             <= (SELECT count(*) FROM done d2 WHERE d2.parent_id = done.parent_id)) AS group_may_finish
+       FROM done JOIN logged ON logged.task_id = done.id ORDER BY logged.id`,
+      [JSON.stringify(input), now, now, now],
+    );
+    return {
+      events: rows.map((row) => ({
+        id: Number(row.event_id),
+        taskId: String(row.id),
+        parentId: row.parent_id === null ? null : String(row.parent_id),
+        stepId: row.step_id === null ? null : String(row.step_id),
+        state: row.state as TaskEvent['state'],
+        from: 'running',
+        attempt: Number(row.attempts),
+        at: now,
+        error: row.error === null ? null : JSON.parse(String(row.error)),
+        runAt: null,
+      })),
+      withDependants: rows.filter((row) => row.has_dependants).map((row) => String(row.id)),
+      groups: [...new Set(rows.filter((row) => row.group_may_finish).map((row) => String(row.parent_id)))],
+    };
+  }
+
   async renewLeases(owner: string, ids: readonly string[], until: number, now: number): Promise<string[]> {
     if (ids.length === 0) return [];
     const rows = await this.conn.query(
@@ -162,6 +221,10 @@ export class PostgresTaskStore implements TaskStore {
 
   unblockable(limit: number): Promise<string[]> {
     return sqlReads.unblockable(this.conn, limit);
+  }
+
+  settledGroups(limit: number): Promise<string[]> {
+    return sqlReads.settledGroups(this.conn, limit);
   }
 
   async getTask(id: string): Promise<TaskRecord | undefined> {

@@ -1,4 +1,4 @@
-import type { NewTaskEvent, TaskEvent, TaskRecord } from '../task-model.ts';
+import type { NewTaskEvent, TaskEvent, TaskRecord, TaskState } from '../task-model.ts';
 import {
   chunk,
   EVENT_COLUMNS,
@@ -72,6 +72,14 @@ export function sqlTx(conn: SqlConn, dialect: SqlDialect): StoreTx {
       const rows = await conn.query(`SELECT ${dialect.select} FROM tasks WHERE idem_scope = ? AND idem_key = ?`, [scope, key]);
       return rows[0] ? rowToTask(rows[0]) : undefined;
     },
+    async statesOf(ids) {
+      const states = new Map<string, TaskState>();
+      for (const part of chunk([...new Set(ids)], 1000)) {
+        for (const row of await conn.query(`SELECT id, state FROM tasks WHERE id IN ${inList(part.length)}`, part))
+          states.set(String(row.id), row.state as TaskState);
+      }
+      return states;
+    },
     async updateTasks(tasks) {
       for (const part of chunk(tasks, ROWS_PER_INSERT)) {
         const sets = MUTABLE_COLUMNS.map((col, i) => {
@@ -97,16 +105,12 @@ export function sqlTx(conn: SqlConn, dialect: SqlDialect): StoreTx {
       );
     },
     async allocateFairSeq(role, count) {
-      const [head] = await conn.query(`SELECT MIN(fair_seq) AS floor FROM tasks WHERE state = 'queued' AND kind = 'task'`);
-      let floor = head?.floor === null || head?.floor === undefined ? null : Number(head.floor);
-      if (floor === null) {
-        const [top] = await conn.query('SELECT MAX(last) AS top FROM role_clock');
-        floor = top?.top === null || top?.top === undefined ? 0 : Number(top.top);
-      }
+      // One statement. The floor is the head of the queue, or the highest position handed out when it is empty.
+      const floor = `COALESCE((SELECT MIN(fair_seq) FROM tasks WHERE state = 'queued' AND kind = 'task'), (SELECT MAX(last) FROM role_clock), 1)`;
       const [row] = await conn.query(
-        `INSERT INTO role_clock (role, last) VALUES (?, ?) ON CONFLICT (role) DO UPDATE SET last =
-           (CASE WHEN role_clock.last + 1 > ? THEN role_clock.last + 1 ELSE ? END) + ? - 1 RETURNING last`,
-        [role, Math.max(1, floor) + count - 1, floor, floor, count],
+        `INSERT INTO role_clock (role, last) VALUES (?, ${floor} + ? - 1) ON CONFLICT (role) DO UPDATE SET last =
+           (CASE WHEN role_clock.last + 1 > ${floor} THEN role_clock.last + 1 ELSE ${floor} END) + ? - 1 RETURNING last`,
+        [role, count, count],
       );
       return Number(row?.last) - count + 1;
     },
@@ -146,6 +150,13 @@ export const sqlReads = {
       conn,
       `SELECT t.id FROM tasks t WHERE t.state = 'blocked' AND NOT EXISTS (
          SELECT 1 FROM task_deps d JOIN tasks dep ON dep.id = d.depends_on WHERE d.task_id = t.id AND dep.state <> 'succeeded') LIMIT ?`,
+      [limit],
+    ),
+  settledGroups: (conn: SqlConn, limit: number) =>
+    sqlReads.ids(
+      conn,
+      `SELECT g.id FROM tasks g WHERE g.kind <> 'task' AND g.state IN ('queued', 'running') AND NOT EXISTS (
+         SELECT 1 FROM tasks m WHERE m.parent_id = g.id AND m.state NOT IN ('succeeded', 'failed', 'cancelled', 'timed_out')) LIMIT ?`,
       [limit],
     ),
   async list(conn: SqlConn, dialect: SqlDialect, filter: ListFilter): Promise<{ tasks: TaskRecord[]; nextCursor: string | null }> {

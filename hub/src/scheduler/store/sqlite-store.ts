@@ -76,9 +76,16 @@ export class SqliteTaskStore implements TaskStore {
         [request.owner, request.now + request.leaseMs, request.now, request.now, request.now, ...request.excludeRoles, request.limit],
       );
       const tasks: TaskRecord[] = rows.map(rowToTask).sort((a, b) => b.priority - a.priority || a.fairSeq - b.fairSeq);
+      const parents = [...new Set(tasks.map((t) => t.parentId).filter((id): id is string => id !== null))];
+      const groups = parents.length
+        ? this.run(
+            `UPDATE tasks SET state = 'running', started_at = ?, updated_at = ? WHERE state = 'queued' AND id IN (${parents.map(() => '?').join(', ')}) RETURNING *, rowid AS seq`,
+            [request.now, request.now, ...parents],
+          ).map(rowToTask)
+        : [];
       const events: TaskEvent[] = await appendEvents(
         this.conn,
-        tasks.map((t) => ({
+        [...tasks, ...groups].map((t) => ({
           taskId: t.id,
           parentId: t.parentId,
           stepId: t.stepId,
@@ -114,6 +121,10 @@ export class SqliteTaskStore implements TaskStore {
 
   unblockable(limit: number): Promise<string[]> {
     return this.mutex.run(() => sqlReads.unblockable(this.conn, limit));
+  }
+
+  settledGroups(limit: number): Promise<string[]> {
+    return this.mutex.run(() => sqlReads.settledGroups(this.conn, limit));
   }
 
   async getTask(id: string): Promise<TaskRecord | undefined> {

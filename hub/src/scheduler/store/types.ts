@@ -9,6 +9,8 @@ export interface StoreTx {
   /** Rows by id, in no particular order; `lock` holds them (FOR UPDATE) until the transaction ends. */
   getTasks(ids: readonly string[], lock?: boolean): Promise<TaskRecord[]>;
   findByIdempotencyKey(scope: string, key: string): Promise<TaskRecord | undefined>;
+  /** Just the states of these tasks (cheap: for dependency checks and group states). */
+  statesOf(ids: readonly string[]): Promise<Map<string, TaskState>>;
   /** Writes the mutable fields (state, attempts, result, error, run/lease/finish times) of each row. */
   updateTasks(tasks: readonly TaskRecord[]): Promise<void>;
   appendEvents(events: readonly NewTaskEvent[]): Promise<TaskEvent[]>;
@@ -31,6 +33,23 @@ export interface ClaimRequest {
   excludeRoles: readonly string[];
 }
 
+export interface FinalOutcome {
+  taskId: string;
+  owner: string;
+  attempt: number;
+  state: 'succeeded' | 'failed' | 'timed_out';
+  result: TaskRecord['result'];
+  error: TaskRecord['error'];
+}
+
+export interface FinalCompletion {
+  events: TaskEvent[];
+  /** Tasks recorded here that have dependants. */
+  withDependants: string[];
+  /** Groups all of whose members may now be final. */
+  groups: string[];
+}
+
 export interface ClaimResult {
   tasks: TaskRecord[];
   events: TaskEvent[];
@@ -50,7 +69,10 @@ export interface ListFilter {
 export interface TaskStore {
   readonly kind: 'memory' | 'sqlite' | 'postgres';
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
-  /** Atomically moves up to `limit` due queued tasks to running under a lease: priority, then fair order. */
+  /**
+   * Atomically moves up to `limit` due queued tasks to running under a lease (priority, then fair
+   * order), and their groups from queued to running; `events` has both.
+   */
   claim(request: ClaimRequest): Promise<ClaimResult>;
   /** Extends the leases `owner` still holds; returns the ids it holds (others were lost or cancelled). */
   renewLeases(owner: string, ids: readonly string[], until: number, now: number): Promise<string[]>;
@@ -60,6 +82,14 @@ export interface TaskStore {
   expiredLeases(now: number, limit: number): Promise<string[]>;
   /** Blocked tasks whose dependencies have all succeeded (a repair sweep; normally none). */
   unblockable(limit: number): Promise<string[]>;
+  /** Unfinished groups whose members have all finished (a repair sweep: two members finishing at once). */
+  settledGroups(limit: number): Promise<string[]>;
+  /**
+   * Optional fast path: records attempts that end their task (succeeded, or failed / timed out for
+   * good) in one round trip, fenced by owner and attempt like `complete`. Reports which of them need
+   * the general rules afterwards (dependants to release or fail, a group that may have finished).
+   */
+  completeFinal?(outcomes: readonly FinalOutcome[], now: number): Promise<FinalCompletion>;
   getTask(id: string): Promise<TaskRecord | undefined>;
   getTasks(ids: readonly string[]): Promise<TaskRecord[]>;
   listTasks(filter: ListFilter): Promise<{ tasks: TaskRecord[]; nextCursor: string | null }>;
