@@ -65,7 +65,7 @@ export function createDiskBackend(options: { race?: RaceHook } = {}): FsBackend 
           if (stats.isDirectory()) throw fsError('EISDIR', real);
           if (!stats.isFile()) throw fsError('ENOTREG', real);
           if (stats.size > maxBytes) throw fsError('EFBIG', real, { size: stats.size });
-          return await readAtMost(handle, maxBytes, real);
+          return await readAtMost(handle, stats.size, maxBytes, real);
         } finally {
           await handle.close();
         }
@@ -213,16 +213,22 @@ async function removeTree(parent: VerifiedDir, name: string, fence: Fence): Prom
   await rmdir(parent.at(name));
 }
 
-async function readAtMost(handle: FileHandle, maxBytes: number, path: string): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
+/** Reads to EOF into one buffer sized from fstat, refusing (EFBIG) as soon as it passes `maxBytes`. */
+async function readAtMost(handle: FileHandle, expected: number, maxBytes: number, path: string): Promise<Uint8Array> {
+  // One byte more than expected, so a file that grew since fstat is noticed, not cut.
+  let buffer = Buffer.allocUnsafe(Math.min(expected, maxBytes) + 1);
   let total = 0;
   for (;;) {
-    const buffer = Buffer.alloc(Math.min(1024 * 1024, maxBytes + 1 - total));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    if (total === buffer.length) {
+      if (total > maxBytes) throw fsError('EFBIG', path, { size: total });
+      const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
+      buffer.copy(grown, 0, 0, total);
+      buffer = grown;
+    }
+    const { bytesRead } = await handle.read(buffer, total, buffer.length - total, null);
     if (bytesRead === 0) break;
     total += bytesRead;
     if (total > maxBytes) throw fsError('EFBIG', path, { size: total });
-    chunks.push(buffer.subarray(0, bytesRead));
   }
-  return new Uint8Array(Buffer.concat(chunks, total));
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, total);
 }
