@@ -102,6 +102,11 @@ export class Scheduler {
     };
     for (let attempt = 1; ; attempt++) {
       const plan = planSubmission(parsed, ctx);
+      if (this.store.insertFresh && plan.root.idempotencyKey === null && plan.memberKeys.length === 0 && plan.externalDeps.length === 0) {
+        for (const row of plan.rows) if (row.kind === 'task' && row.dependsOn.length > 0) row.state = 'blocked';
+        this.publish(await this.store.insertFresh(plan.rows, now));
+        return { task: taskView(plan.root, plan.rows), created: true };
+      }
       try {
         const inserted = await this.write((tx) => insertSubmission(tx, plan, this.lifecycle, now));
         this.pool.wake();

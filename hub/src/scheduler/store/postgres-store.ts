@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { TaskEvent, TaskRecord } from '../task-model.ts';
-import { rowToTask } from './sql-rows.ts';
+import { rowToTask, TASK_COLUMNS, taskToRow } from './sql-rows.ts';
 import { taskSchemaSql } from './sql-schema.ts';
 import { type Row, type SqlConn, type SqlDialect, sqlReads, sqlTx } from './sql-store.ts';
 import type { ClaimRequest, ClaimResult, FinalCompletion, FinalOutcome, ListFilter, StoreTx, TaskStore } from './types.ts';
@@ -11,6 +11,19 @@ const dialect: SqlDialect = {
   select: '*',
   isUniqueViolation: (error) => (error as { code?: string }).code === '23505',
 };
+
+const NUMERIC_COLUMNS = new Set([
+  'priority',
+  'attempts',
+  'max_attempts',
+  'deadline',
+  'run_at',
+  'lease_until',
+  'created_at',
+  'updated_at',
+  'started_at',
+  'finished_at',
+]);
 
 const numbered = new Map<string, string>();
 /** `?` → `$1, $2, …` (the statements here never contain a literal `?`). */
@@ -200,6 +213,57 @@ export class PostgresTaskStore implements TaskStore {
       withDependants: rows.filter((row) => row.has_dependants).map((row) => String(row.id)),
       groups: [...new Set(rows.filter((row) => row.group_may_finish).map((row) => String(row.parent_id)))],
     };
+  }
+
+  async insertFresh(rows: readonly TaskRecord[], now: number): Promise<TaskEvent[]> {
+    const perRole = new Map<string, number>();
+    const records = rows.map((task, order) => {
+      const values = taskToRow(task);
+      const record: Record<string, unknown> = Object.fromEntries(TASK_COLUMNS.map((column, i) => [column, values[i]]));
+      record.ord = order;
+      if (task.kind === 'task') {
+        record.role_index = perRole.get(task.role) ?? 0;
+        perRole.set(task.role, (record.role_index as number) + 1);
+      }
+      return record;
+    });
+    const deps = rows.flatMap((t) => [...new Set(t.dependsOn)].map((dep) => ({ task_id: t.id, depends_on: dep })));
+    const typed = TASK_COLUMNS.map((c) => `${c} ${NUMERIC_COLUMNS.has(c) ? 'bigint' : 'text'}`).join(', ');
+    const floor = `COALESCE((SELECT MIN(fair_seq) FROM tasks WHERE state = 'queued' AND kind = 'task'), (SELECT MAX(last) FROM role_clock), 1)`;
+    const columns = TASK_COLUMNS.filter((c) => c !== 'fair_seq');
+    // One statement: fair positions per role (as allocateFairSeq), the rows, their edges, their first events.
+    const result = await this.conn.query(
+      `WITH input AS (SELECT * FROM jsonb_to_recordset(?::jsonb) AS i(${typed}, ord int, role_index bigint)),
+       counts AS (SELECT role, count(*) AS c FROM input WHERE kind = 'task' GROUP BY role),
+       clock AS (
+         INSERT INTO role_clock (role, last) SELECT role, ${floor} + c - 1 FROM counts
+         ON CONFLICT (role) DO UPDATE SET last =
+           (CASE WHEN role_clock.last + 1 > ${floor} THEN role_clock.last + 1 ELSE ${floor} END) + (EXCLUDED.last - ${floor})
+         RETURNING role, last),
+       inserted AS (
+         INSERT INTO tasks (${columns.join(', ')}, fair_seq)
+         SELECT ${columns.map((c) => `i.${c}`).join(', ')}, CASE WHEN i.kind = 'task' THEN cl.last - n.c + 1 + i.role_index ELSE 0 END
+         FROM input i LEFT JOIN clock cl ON cl.role = i.role LEFT JOIN counts n ON n.role = i.role ORDER BY i.ord RETURNING id),
+       edges AS (INSERT INTO task_deps (task_id, depends_on) SELECT * FROM jsonb_to_recordset(?::jsonb) AS d(task_id text, depends_on text)),
+       logged AS (
+         INSERT INTO task_events (task_id, parent_id, step_id, state, from_state, attempt, at)
+         SELECT id, parent_id, step_id, state, NULL, 0, ? FROM input ORDER BY ord RETURNING id, task_id)
+       SELECT logged.id, logged.task_id FROM logged JOIN inserted ON inserted.id = logged.task_id ORDER BY logged.id`,
+      [JSON.stringify(records), JSON.stringify(deps), now],
+    );
+    const eventIds = new Map(result.map((r) => [String(r.task_id), Number(r.id)]));
+    return rows.map((task) => ({
+      id: eventIds.get(task.id) as number,
+      taskId: task.id,
+      parentId: task.parentId,
+      stepId: task.stepId,
+      state: task.state,
+      from: null,
+      attempt: 0,
+      at: now,
+      error: null,
+      runAt: null,
+    }));
   }
 
   async renewLeases(owner: string, ids: readonly string[], until: number, now: number): Promise<string[]> {

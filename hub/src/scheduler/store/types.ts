@@ -90,6 +90,11 @@ export interface TaskStore {
    * the general rules afterwards (dependants to release or fail, a group that may have finished).
    */
   completeFinal?(outcomes: readonly FinalOutcome[], now: number): Promise<FinalCompletion>;
+  /**
+   * Optional fast path: inserts a new submission's rows (no idempotency key, no dependency outside
+   * it) with their fair positions and first events in one round trip. `events` are in row order.
+   */
+  insertFresh?(rows: readonly TaskRecord[], now: number): Promise<TaskEvent[]>;
   getTask(id: string): Promise<TaskRecord | undefined>;
   getTasks(ids: readonly string[]): Promise<TaskRecord[]>;
   listTasks(filter: ListFilter): Promise<{ tasks: TaskRecord[]; nextCursor: string | null }>;
