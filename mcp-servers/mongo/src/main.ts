@@ -1,7 +1,5 @@
 import { closeOnSignals, createLogger, parseServerFlags, runServer, ToolError } from '@switchboard/kit';
 import type { MongoBackend } from './backend.ts';
-import { MemoryMongoBackend } from './backend-mock.ts';
-import { createMongoBackend } from './backend-real.ts';
 import { type MongoConfig, MongoConfigSchema } from './config.ts';
 import { createServer } from './server.ts';
 
@@ -63,10 +61,11 @@ export function parseMongoArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   return { config: parsed.data, transport };
 }
 
-export function createBackend(config: MongoConfig): MongoBackend {
-  return config.mock
-    ? new MemoryMongoBackend(config.db)
-    : createMongoBackend(config.url as string, config.db, { timeoutMs: config.timeoutMs });
+/** Loads only the backend in use: the mock never loads the driver, a real server never loads mingo. */
+export async function createBackend(config: MongoConfig): Promise<MongoBackend> {
+  if (config.mock) return new (await import('./backend-mock.ts')).MemoryMongoBackend(config.db);
+  const { createMongoBackend } = await import('./backend-real.ts');
+  return createMongoBackend(config.url as string, config.db, { timeoutMs: config.timeoutMs });
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -76,7 +75,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const { config, transport } = parseMongoArgs(argv);
   const logger = createLogger('mongo');
-  const backend = createBackend(config);
+  const backend = await createBackend(config);
   const running = await runServer({ factory: () => createServer(backend, config).server, transport, logger, close: () => backend.close() });
   logger.info({ db: config.db, collections: config.collections, readOnly: config.readOnly, backend: backend.kind }, 'mongo server ready');
   closeOnSignals(running, logger);

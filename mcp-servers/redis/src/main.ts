@@ -1,7 +1,5 @@
 import { closeOnSignals, createLogger, parseServerFlags, runServer, ToolError } from '@switchboard/kit';
 import type { RedisBackend } from './backend.ts';
-import { MemoryRedisBackend } from './backend-mock.ts';
-import { createRedisBackend } from './backend-real.ts';
 import { resolveRawCommands } from './commands.ts';
 import { type RedisConfig, RedisConfigSchema } from './config.ts';
 import { createServer } from './server.ts';
@@ -53,8 +51,11 @@ export function parseRedisArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   return { config: parsed.data, transport };
 }
 
-export function createBackend(config: RedisConfig, onConnectionError?: (error: Error) => void): RedisBackend {
-  return config.mock ? new MemoryRedisBackend() : createRedisBackend(config.url as string, onConnectionError ? { onConnectionError } : {});
+/** Loads only the backend in use: the mock never loads ioredis. */
+export async function createBackend(config: RedisConfig, onConnectionError?: (error: Error) => void): Promise<RedisBackend> {
+  if (config.mock) return new (await import('./backend-mock.ts')).MemoryRedisBackend();
+  const { createRedisBackend } = await import('./backend-real.ts');
+  return createRedisBackend(config.url as string, onConnectionError ? { onConnectionError } : {});
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -65,7 +66,7 @@ export async function main(argv: string[]): Promise<void> {
   const { config, transport } = parseRedisArgs(argv);
   const logger = createLogger('redis');
   let lastProblem = '';
-  const backend = createBackend(config, (error) => {
+  const backend = await createBackend(config, (error) => {
     // ioredis reports every reconnect attempt; log each distinct problem once.
     if (error.message === lastProblem) return;
     lastProblem = error.message;
