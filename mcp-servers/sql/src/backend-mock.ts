@@ -107,7 +107,7 @@ export class MemorySqlBackend implements SqlBackend {
       throw Object.assign(new Error(`cannot execute ${commandOf(firstWrite(ast))} in a read-only transaction`), { code: '25006' });
     if (kind === 'other' && (mode === 'read' || checkRelations !== undefined))
       throw notPlannable(mode, `${ast.type.toUpperCase()} is not a plannable statement`);
-    checkRelations?.(relationsOf(ast));
+    checkRelations?.({ relations: relationsOf(ast), opaqueFunctions: [] }); // pg-mem has none of the opaque functions
     return ast;
   }
 

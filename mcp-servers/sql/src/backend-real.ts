@@ -13,7 +13,7 @@ import type {
 } from './backend.ts';
 import * as catalog from './catalog-sql.ts';
 import { notPlannable } from './errors.ts';
-import { relationsInPlan } from './guard.ts';
+import { relationsInPlan, touchedByPlan } from './guard.ts';
 import { RowCollector, rowFromArray, uniqueColumnNames } from './rows.ts';
 import { type BatchError, type BatchStep, type StepResult, WireBatch, type WireField } from './wire-batch.ts';
 
@@ -92,7 +92,7 @@ export class PostgresBackend implements SqlBackend {
       if (checkRelations !== undefined) {
         // The plan must be checked before the statement runs: two round trips.
         const [gate] = await send([gateStep(statement)]);
-        checkRelations(relationsInPlan(planOf(gate)));
+        checkRelations(touchedByPlan(planOf(gate)));
         [first] = await send([{ ...execute, maxRows: collector.nextBatch() }]);
       } else {
         // Reads still pass the planner gate, in the same batch: after a refusal PostgreSQL skips the rest.
@@ -108,7 +108,7 @@ export class PostgresBackend implements SqlBackend {
       const [gate] = await send([gateStep(statement)]);
       const plan = planOf(gate);
       const relations = relationsInPlan(plan);
-      options.checkRelations?.(relations);
+      options.checkRelations?.(touchedByPlan(plan));
       if (!options.analyze) return { plan, relations };
       const [analyzed] = await send([gateStep(statement, true)]);
       return { plan: planOf(analyzed), relations };

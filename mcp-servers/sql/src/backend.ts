@@ -1,4 +1,4 @@
-import type { RelationRef } from './guard.ts';
+import type { RelationRef, Touched } from './guard.ts';
 import type { Row, TruncatedBy } from './rows.ts';
 
 export type SqlParam = string | number | boolean | null;
@@ -24,7 +24,7 @@ export interface RunOptions {
    * Called with the relations the statement touches, before it runs; throws to refuse it. When
    * given, a statement whose relations cannot be determined is refused.
    */
-  checkRelations?: (relations: RelationRef[]) => void;
+  checkRelations?: (touched: Touched) => void;
   signal?: AbortSignal;
 }
 

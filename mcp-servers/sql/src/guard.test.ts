@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ToolError } from '@switchboard/kit';
-import { type Allowlist, checkRelations, isRelationAllowed, isSchemaAllowed, parseTableEntry, relationsInPlan } from './guard.ts';
+import {
+  type Allowlist,
+  checkRelations,
+  isRelationAllowed,
+  isSchemaAllowed,
+  opaqueFunctionsInPlan,
+  parseTableEntry,
+  relationsInPlan,
+  touchedByPlan,
+} from './guard.ts';
 
 const allow = (schemas: string[], tables: string[]): Allowlist => ({ schemas, tables: tables.map(parseTableEntry) });
 
@@ -44,14 +53,17 @@ describe('allowlist', () => {
 
   it('refuses the first relation outside, naming it and the sql field', () => {
     const list = allow(['app'], []);
-    assert.doesNotThrow(() => checkRelations(list, [{ schema: 'app', name: 'a' }]));
-    assert.doesNotThrow(() => checkRelations(list, []));
+    assert.doesNotThrow(() => checkRelations(list, { relations: [{ schema: 'app', name: 'a' }], opaqueFunctions: [] }));
+    assert.doesNotThrow(() => checkRelations(list, { relations: [], opaqueFunctions: [] }));
     assert.throws(
       () =>
-        checkRelations(list, [
-          { schema: 'app', name: 'a' },
-          { schema: 'secret', name: 'keys' },
-        ]),
+        checkRelations(list, {
+          relations: [
+            { schema: 'app', name: 'a' },
+            { schema: 'secret', name: 'keys' },
+          ],
+          opaqueFunctions: [],
+        }),
       (error: ToolError) =>
         error.code === 'ACL_DENIED' && error.field === 'sql' && /secret\.keys/.test(error.message) && /schemas: app/.test(error.message),
     );
@@ -107,6 +119,42 @@ describe('relationsInPlan', () => {
   it('fails closed on a relation without a schema', () => {
     const relations = relationsInPlan([{ Plan: { 'Node Type': 'Seq Scan', 'Relation Name': 't' } }]);
     assert.deepEqual(relations, [{ schema: '?', name: 't' }]);
-    assert.throws(() => checkRelations(allow([], ['t']), relations), /outside/);
+    assert.throws(() => checkRelations(allow([], ['t']), { relations, opaqueFunctions: [] }), /outside/);
+  });
+});
+
+describe('opaqueFunctionsInPlan', () => {
+  // From PostgreSQL 15: EXPLAIN (VERBOSE, FORMAT JSON) SELECT query_to_xml('select 1', true, true, ''), x,
+  // (SELECT count(*) FROM pg_catalog."ts_stat"('select 1')) FROM table_to_xml('pg_class'::regclass, true, true, '') x
+  const plan = [
+    {
+      Plan: {
+        'Node Type': 'Function Scan',
+        'Function Name': 'table_to_xml',
+        Output: ["query_to_xml('select 1'::text, true, true, ''::text)", 'x.x', '$0'],
+        'Function Call': "table_to_xml('pg_class'::regclass, true, true, ''::text)",
+        Plans: [{ 'Node Type': 'Function Scan', 'Function Name': 'ts_stat', 'Function Call': "ts_stat('select 1'::text)" }],
+      },
+    },
+  ];
+
+  it('finds functions that read what the plan cannot show, however they are written', () => {
+    assert.deepEqual(opaqueFunctionsInPlan(plan).sort(), ['query_to_xml', 'table_to_xml', 'ts_stat']);
+    assert.deepEqual(opaqueFunctionsInPlan([{ Plan: { Output: ['pg_catalog."query_to_xml"(x.q, true, true, \'\'::text)'] } }]), [
+      'query_to_xml',
+    ]);
+    assert.deepEqual(opaqueFunctionsInPlan([{ Plan: { Output: ["dblink_exec('x'::text)"] } }]), ['dblink_exec']);
+  });
+
+  it('leaves ordinary functions and look-alike names alone', () => {
+    assert.deepEqual(opaqueFunctionsInPlan([{ Plan: { Output: ['lower(t.name)', 'my_query_to_xml(t.a)', 'count(*)'] } }]), []);
+  });
+
+  it('is refused under an allowlist', () => {
+    const touched = touchedByPlan(plan);
+    assert.throws(
+      () => checkRelations(allow(['app'], []), touched),
+      (error: ToolError) => error.code === 'ACL_DENIED' && /query_to_xml\(\)|table_to_xml\(\)|ts_stat\(\)/.test(error.message),
+    );
   });
 });

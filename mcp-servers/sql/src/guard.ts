@@ -53,15 +53,74 @@ export function describeAllowlist(allowlist: Allowlist): string {
   return parts.length > 0 ? parts.join('; ') : 'everything';
 }
 
-/** Refuses a statement that touches any relation outside the allowlist, naming the first one. */
-export function checkRelations(allowlist: Allowlist, relations: readonly RelationRef[], field = 'sql'): void {
-  const outside = relations.find((relation) => !isRelationAllowed(allowlist, relation));
+/** What the planner says a statement touches. */
+export interface Touched {
+  relations: RelationRef[];
+  /** Functions that read tables named in their arguments or run SQL given as text: the plan cannot show what they read. */
+  opaqueFunctions: string[];
+}
+
+/**
+ * Refuses a statement that touches any relation outside the allowlist, naming the first one, or
+ * that calls a function whose reads the planner cannot see (query_to_xml('SELECT … FROM secret')).
+ */
+export function checkRelations(allowlist: Allowlist, touched: Touched, field = 'sql'): void {
+  const outside = touched.relations.find((relation) => !isRelationAllowed(allowlist, relation));
   if (outside !== undefined)
     throw new ToolError(
       'ACL_DENIED',
       `the statement touches ${outside.schema}.${outside.name}, which is outside this server's allowlist (${describeAllowlist(allowlist)})`,
       field,
     );
+  const [opaque] = touched.opaqueFunctions;
+  if (opaque !== undefined)
+    throw new ToolError(
+      'ACL_DENIED',
+      `the statement calls ${opaque}(), which reads tables the planner cannot see, so this server's allowlist (${describeAllowlist(allowlist)}) cannot be checked; query the tables directly`,
+      field,
+    );
+}
+
+// Built-in functions that run SQL passed as text or read a table named by a value. A backstop
+// behind database privileges (a denylist is never complete); matched in the plan's deparsed
+// expressions, where PostgreSQL prints every call it will make by name.
+const OPAQUE_FUNCTIONS = [
+  'query_to_xml',
+  'query_to_xml_and_xmlschema',
+  'query_to_xmlschema',
+  'cursor_to_xml',
+  'table_to_xml',
+  'table_to_xml_and_xmlschema',
+  'table_to_xmlschema',
+  'schema_to_xml',
+  'schema_to_xml_and_xmlschema',
+  'schema_to_xmlschema',
+  'database_to_xml',
+  'database_to_xml_and_xmlschema',
+  'database_to_xmlschema',
+  'ts_stat',
+  'ts_rewrite',
+];
+const opaqueCall = new RegExp(`(?:^|[^A-Za-z0-9_$"])"?(${OPAQUE_FUNCTIONS.join('|')}|dblink[a-z_]*)"?\\s*\\(`, 'gi');
+
+/** Every opaque function a plan calls, from any deparsed expression or function-scan node in it. */
+export function opaqueFunctionsInPlan(plan: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (typeof node === 'string') {
+      for (const match of node.matchAll(opaqueCall)) found.add((match[1] as string).toLowerCase());
+    } else if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+    } else if (node !== null && typeof node === 'object') {
+      for (const value of Object.values(node)) visit(value);
+    }
+  };
+  visit(plan);
+  return [...found];
+}
+
+export function touchedByPlan(plan: unknown): Touched {
+  return { relations: relationsInPlan(plan), opaqueFunctions: opaqueFunctionsInPlan(plan) };
 }
 
 /**

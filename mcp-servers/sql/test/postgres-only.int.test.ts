@@ -118,6 +118,25 @@ await contractSuite<Fixture>(
       }
     });
 
+    it('under an allowlist, functions that read tables the plan cannot show are refused', async () => {
+      const secret = `${h.fixture.secret}.k`;
+      for (const sql of [
+        `SELECT query_to_xml('SELECT token FROM ${secret}', true, true, '')`,
+        `SELECT table_to_xml('${secret}'::regclass, true, true, '')`,
+        `SELECT * FROM pg_catalog."query_to_xml"(concat('SELECT token FROM ', '${secret}'), true, true, '') x`,
+      ]) {
+        const result = await h.call('query', { sql });
+        assert.equal(code(result), 'ACL_DENIED', `${sql}: ${text(result)}`);
+        assert.doesNotMatch(JSON.stringify(result), /top-secret-token/);
+      }
+      // Without an allowlist the same call reads the row (the role may): the check is what stops it.
+      const open = await h.fixture.open({ schemas: [] });
+      assert.match(
+        text(await open.call('query', { sql: `SELECT query_to_xml('SELECT token FROM ${secret}', true, true, '')` })),
+        /top-secret-token/,
+      );
+    });
+
     it('read-only is the database’s: switching it off inside the statement fails and the sequence does not move', async () => {
       const before = await h.fixture.admin(`SELECT last_value, is_called FROM ${s()}.items_id_seq`);
       for (const sql of [

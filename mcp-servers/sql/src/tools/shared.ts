@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RunResult } from '../backend.ts';
 import type { SqlDeps } from '../deps.ts';
 import { toSqlToolError } from '../errors.ts';
-import { checkRelations, isRestricted, type RelationRef } from '../guard.ts';
+import { checkRelations, isRestricted, type Touched } from '../guard.ts';
 
 const MAX_SQL_CHARS = 100_000;
 
@@ -36,8 +36,8 @@ export const rowsOutput = z.object({
 });
 
 /** The allowlist check handed to the backend, or none when the server is unrestricted. */
-export function relationCheck({ allowlist }: SqlDeps): ((relations: RelationRef[]) => void) | undefined {
-  return isRestricted(allowlist) ? (relations) => checkRelations(allowlist, relations) : undefined;
+export function relationCheck({ allowlist }: SqlDeps): ((touched: Touched) => void) | undefined {
+  return isRestricted(allowlist) ? (touched) => checkRelations(allowlist, touched) : undefined;
 }
 
 /** Runs a backend call, turning database and driver errors into domain errors that say what to do. */
