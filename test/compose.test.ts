@@ -17,6 +17,8 @@ const composeBin = process.env.DOCKER_COMPOSE ?? 'docker-compose';
 const envExample = join(root, '.env.example');
 /** Stands in for the one required secret; never a real password. */
 const testPassword = 'compose-test-only-not-a-secret';
+/** The prod stack also requires the operator API key's SHA-256 (any 64 hex digits resolve). */
+const prodSecrets = { POSTGRES_PASSWORD: testPassword, SWITCHBOARD_API_KEY_SHA256: 'a'.repeat(64) };
 /** Variable names that hold secrets: they must be required (`${NAME:?message}`), never defaulted. */
 const secretName = /PASSWORD|SECRET|TOKEN|API_KEY|PRIVATE_KEY/;
 
@@ -191,6 +193,8 @@ describe('compose files (docker-compose 1.29, offline)', () => {
       'http://hub:7700/mcp',
       '--cases',
       'cases',
+      '--token',
+      'sb-test-admin-key-not-a-secret',
     ]);
     assert.ok(dependsHealthy(testServer, 'hub'), 'test-server must depend on hub with condition service_healthy');
     assert.ok(publishes(testServer, 8080, 8080), 'test-server does not publish 8080:8080');
@@ -199,7 +203,7 @@ describe('compose files (docker-compose 1.29, offline)', () => {
   });
 
   it('prod: restart, health checks, named volumes, limits, log rotation, health-gated start', { skip: skipReason }, () => {
-    const config = resolved('prod', { POSTGRES_PASSWORD: testPassword });
+    const config = resolved('prod', prodSecrets);
     const hub = service(config, 'hub');
     assert.deepEqual(hub.command?.slice(-2), ['--config', 'config/switchboard.prod.yaml']);
     const named = Object.keys(config.volumes ?? {});
@@ -235,12 +239,18 @@ describe('compose files (docker-compose 1.29, offline)', () => {
   });
 
   it('prod: the database password comes only from the environment, and is required', { skip: skipReason }, () => {
-    const config = resolved('prod', { POSTGRES_PASSWORD: testPassword });
+    const config = resolved('prod', prodSecrets);
     assert.equal(service(config, 'postgres').environment?.POSTGRES_PASSWORD, testPassword);
     assert.ok(service(config, 'hub').environment?.DATABASE_URL?.includes(`:${testPassword}@postgres:5432/`));
     const missing = compose(['--env-file', envExample, ...composeFiles('prod'), 'config', '-q']);
     assert.notEqual(missing.status, 0, 'the prod stack must refuse to start without POSTGRES_PASSWORD');
     assert.match(missing.stderr, /POSTGRES_PASSWORD/);
+  });
+
+  it('prod: the operator API key hash is required as well, never defaulted', { skip: skipReason }, () => {
+    const missing = compose(['--env-file', envExample, ...composeFiles('prod'), 'config', '-q'], { POSTGRES_PASSWORD: testPassword });
+    assert.notEqual(missing.status, 0, 'the prod stack must refuse to start without SWITCHBOARD_API_KEY_SHA256');
+    assert.match(missing.stderr, /SWITCHBOARD_API_KEY_SHA256/);
   });
 
   it('test and prod resolve with the built-in defaults alone (no .env)', { skip: skipReason }, () => {
@@ -249,7 +259,7 @@ describe('compose files (docker-compose 1.29, offline)', () => {
       const empty = join(dir, 'empty.env');
       writeFileSync(empty, '');
       assert.equal(service(resolved('test', {}, empty), 'hub').environment?.LOG_LEVEL, 'info');
-      const prod = resolved('prod', { POSTGRES_PASSWORD: testPassword }, empty);
+      const prod = resolved('prod', prodSecrets, empty);
       assert.ok(publishes(service(prod, 'hub'), 7700, 7700));
     } finally {
       rmSync(dir, { recursive: true, force: true });

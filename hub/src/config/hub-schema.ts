@@ -50,7 +50,10 @@ export const HubConfigSchema = z
         http: z
           .strictObject({
             host: z.string().min(1).default('127.0.0.1'),
-            port: z.number().int().min(0).max(65535).default(7700),
+            // `${SWITCHBOARD_PORT:-7700}` interpolates to a string: accept digits as the number they spell
+            port: z
+              .preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v), z.number().int().min(0).max(65535))
+              .default(7700),
           })
           .default({ host: '127.0.0.1', port: 7700 }),
         dataDir: z.string().min(1).default('./data').describe('audit log and other state, relative to the config file'),

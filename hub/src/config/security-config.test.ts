@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from './errors.ts';
-import { parseHubConfig } from './load-config.ts';
+import { loadHubConfig, parseHubConfig } from './load-config.ts';
 import { isLoopbackHost } from './loopback.ts';
 
 function configError(text: string): ConfigError {
@@ -60,5 +61,35 @@ describe('security config', () => {
       assert.equal(isLoopbackHost(host), true, host);
     for (const host of ['0.0.0.0', '::', '10.0.0.1', 'example.com', '128.0.0.1', '::2', 'localhost.evil.com'])
       assert.equal(isLoopbackHost(host), false, host);
+  });
+});
+
+describe('shipped configs', () => {
+  const repo = join(import.meta.dirname, '../../..');
+  const hash = 'c'.repeat(64);
+
+  it('the test config requires tokens over HTTP and maps the local user to admin', () => {
+    const { config } = loadHubConfig({ file: join(repo, 'config/switchboard.test.yaml'), env: {} });
+    assert.equal(config.auth.mode, 'required');
+    assert.deepEqual(
+      config.auth.apiKeys.map((k) => [k.id, k.role]),
+      [
+        ['test-admin', 'admin'],
+        ['test-reader', 'reader'],
+      ],
+    );
+    assert.equal(config.principals.local.role, 'admin');
+  });
+
+  it('the prod and example configs take the API key hash from the environment, and name it when unset', () => {
+    for (const file of ['config/switchboard.prod.yaml', 'config/switchboard.example.yaml']) {
+      const { config } = loadHubConfig({ file: join(repo, file), env: { SWITCHBOARD_API_KEY_SHA256: hash } });
+      assert.equal(config.auth.mode, 'required', file);
+      assert.equal(config.auth.apiKeys[0]?.sha256, hash, file);
+      assert.throws(
+        () => loadHubConfig({ file: join(repo, file), env: {} }),
+        /auth\.apiKeys\[0\]\.sha256: environment variable SWITCHBOARD_API_KEY_SHA256 is not set/,
+      );
+    }
   });
 });

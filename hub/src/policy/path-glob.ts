@@ -17,7 +17,12 @@ export function normalisePathArgument(value: string): string | undefined {
  * A path glob as an anchored RegExp: `**` any number of segments, `*` and `?` within one segment.
  * `dir/**` also matches `dir` itself (listing a directory is "under" it).
  */
+const compiled = new Map<string, RegExp>();
+
 export function pathGlobToRegExp(glob: string): RegExp {
+  const cached = compiled.get(glob);
+  if (cached !== undefined) return cached;
+  if (compiled.size >= 4096) compiled.clear();
   let body = '';
   let i = 0;
   while (i < glob.length) {
@@ -37,5 +42,7 @@ export function pathGlobToRegExp(glob: string): RegExp {
       i += 1;
     }
   }
-  return new RegExp(`^${body}$`, 'u');
+  const regex = new RegExp(`^${body}$`, 'u');
+  compiled.set(glob, regex);
+  return regex;
 }
