@@ -11,5 +11,5 @@ export {
   type ArgumentRule,
   RoleNameSchema,
 } from './policy-schema.ts';
-export { type Playbook, type PlaybookStep, type Role, RoleSchema } from './role-schema.ts';
+export { type Playbook, type PlaybookStep, type Role, type RoleContext, RoleContextSchema, RoleSchema } from './role-schema.ts';
 export type { ApiKeyConfig, AuditConfig, AuthConfig, JwtConfig, QuotaRule } from './security-schema.ts';

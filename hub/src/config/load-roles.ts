@@ -16,6 +16,13 @@ export function parseRole(text: string, source: string): Role {
   if (!parsed.success) throw configErrorFromZod(source, parsed.error);
   const expected = basename(source).replace(/\.ya?ml$/, '');
   if (parsed.data.name !== expected) throw new ConfigError(source, 'name', `must equal the file name '${expected}'`);
+  const stepless = parsed.data.playbooks.findIndex((playbook) => playbook.steps.length === 0);
+  if (stepless !== -1 && parsed.data.context === undefined)
+    throw new ConfigError(
+      source,
+      `playbooks.${stepless}.steps`,
+      'a playbook without steps answers from retrieved context: declare `context`',
+    );
   return parsed.data;
 }
 

@@ -20,9 +20,15 @@ const ExplicitStepsSchema = z
 
 /**
  * The no-LLM planner: the caller's explicit `context.steps`, or the first of the role's playbooks
- * whose pattern matches the task, with its named groups filled into the step templates.
+ * whose pattern matches the task, with its named groups filled into the step templates (and
+ * `extraVars`, e.g. `{{context}}` and `{{sources}}` from retrieved passages).
  */
-export function planDeterministically(role: Role, task: string, context: Record<string, unknown>): Plan {
+export function planDeterministically(
+  role: Role,
+  task: string,
+  context: Record<string, unknown>,
+  extraVars: Record<string, string> = {},
+): Plan {
   if (context.steps !== undefined) {
     const parsed = ExplicitStepsSchema.safeParse(context.steps);
     if (!parsed.success) {
@@ -39,7 +45,7 @@ export function planDeterministically(role: Role, task: string, context: Record<
   for (const playbook of role.playbooks) {
     const match = new RegExp(playbook.match, 'i').exec(trimmed);
     if (!match) continue;
-    const vars = { task: trimmed, ...(match.groups ?? {}) };
+    const vars = { ...extraVars, task: trimmed, ...(match.groups ?? {}) };
     const steps = playbook.steps.map((step) => ({
       tool: step.tool,
       arguments: renderTemplate(step.arguments, vars) as Record<string, unknown>,

@@ -17,6 +17,10 @@ const AgentOutputSchema = z.object({
   answer: z.string(),
   plan: z.string().describe('the playbook used, or explicit'),
   steps: z.array(z.object({ tool: z.string(), arguments: z.record(z.string(), z.unknown()), isError: z.boolean(), text: z.string() })),
+  sources: z
+    .array(z.object({ source: z.string(), documentId: z.string(), score: z.number() }))
+    .optional()
+    .describe('passages injected from the role’s context collection, by source id'),
 });
 
 const inputJsonSchema = z.toJSONSchema(AgentInputSchema) as Tool['inputSchema'];
@@ -77,6 +81,9 @@ export class RoleAgent {
       answer,
       plan: state.planSource ?? 'none',
       steps: state.results.map(({ tool, arguments: a, isError, text }) => ({ tool, arguments: a, isError, text })),
+      ...(state.retrieved
+        ? { sources: state.retrieved.passages.map(({ source, documentId, score }) => ({ source, documentId, score })) }
+        : {}),
     };
     return { content: [{ type: 'text', text: answer }], structuredContent: structured };
   }

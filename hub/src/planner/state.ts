@@ -1,5 +1,6 @@
 import { Annotation } from '@langchain/langgraph';
 import type { ErrorPayload } from '@switchboard/kit';
+import type { RetrievedContext } from '../rag/index.ts';
 import type { PlannedStep } from './deterministic-planner.ts';
 
 export interface StepResult {
@@ -19,6 +20,8 @@ export const AgentState = Annotation.Root({
   results: Annotation<StepResult[]>({ reducer: (old, next) => old.concat(next), default: () => [] }),
   failure: Annotation<ErrorPayload | undefined>,
   answer: Annotation<string | undefined>,
+  /** Passages retrieved for the task (roles with `context`), injected before the agent acts. */
+  retrieved: Annotation<RetrievedContext | undefined>,
 });
 
 export type AgentStateValue = typeof AgentState.State;

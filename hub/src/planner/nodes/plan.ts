@@ -1,5 +1,6 @@
 import { toErrorPayload } from '@switchboard/kit';
 import type { Role } from '../../config/index.ts';
+import { renderContext, sourcesOf } from '../../rag/index.ts';
 import { planDeterministically } from '../deterministic-planner.ts';
 import type { AgentStateUpdate, AgentStateValue } from '../state.ts';
 
@@ -7,7 +8,8 @@ import type { AgentStateUpdate, AgentStateValue } from '../state.ts';
 export function planNode(role: Role) {
   return (state: AgentStateValue): AgentStateUpdate => {
     try {
-      const plan = planDeterministically(role, state.task, state.context);
+      const retrieved = state.retrieved && { context: renderContext(state.retrieved), sources: sourcesOf(state.retrieved) };
+      const plan = planDeterministically(role, state.task, state.context, retrieved);
       if (plan.steps.length > role.limits.maxSteps) {
         return {
           failure: {
