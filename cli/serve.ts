@@ -21,6 +21,7 @@ export async function serve(argv: string[]): Promise<void> {
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
     throw new UsageError(`--port: '${values.port}' is not a port number`);
   const hub = await startHub(values.config);
+  hub.tasks.start();
   let face: { close(): Promise<void> };
   if (values.stdio) {
     face = serveHubStdio(hub);

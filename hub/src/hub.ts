@@ -1,10 +1,12 @@
 import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
 import { type Logger, ToolError, toolErrorResult } from '@switchboard/kit';
 import { Authenticator } from './auth/index.ts';
 import { Catalog } from './catalog/index.ts';
 import type { LoadedConfig, Role } from './config/index.ts';
 import { RoleAgent } from './planner/index.ts';
+import { TaskService } from './scheduler/task-service.ts';
 import {
   type AuditStore,
   agentPrincipal,
@@ -61,6 +63,8 @@ export class Hub {
   /** The local user: stdio callers, the CLI, and HTTP callers when `auth: none`. */
   readonly localPrincipal: Principal;
   readonly authenticator: Authenticator;
+  /** Durable tasks: the scheduler, its store, and the hub__ task tools (workers start with `tasks.start()`). */
+  tasks!: TaskService;
   private gate!: CallGate;
   private audit!: AuditStore;
   private readonly startedAt = Date.now();
@@ -100,6 +104,7 @@ export class Hub {
       clock,
       logger: options.logger,
     });
+    hub.tasks = await TaskService.open(config.tasks, resolve(baseDir, config.hub.dataDir), hub, options.logger);
     await hub.pool.connectAll();
     hub.catalog.refresh();
     return hub;
@@ -120,7 +125,11 @@ export class Hub {
 
   /** Every tool, or with a principal only those its role may call (argument rules appended to descriptions). */
   listTools(principal?: Principal): Tool[] {
-    const all = [...this.catalog.list().map((entry) => entry.definition), ...[...this.agents.values()].map((agent) => agent.definition())];
+    const all = [
+      ...this.catalog.list().map((entry) => entry.definition),
+      ...[...this.agents.values()].map((agent) => agent.definition()),
+      ...(this.tasks?.tools.map((tool) => tool.definition) ?? []),
+    ];
     if (principal === undefined) return all;
     return all
       .filter((tool) => this.policy.canSee(principal, tool.name))
@@ -163,6 +172,9 @@ export class Hub {
   }
 
   private async dispatch(name: string, args: Record<string, unknown>, options: HubCallOptions): Promise<CallToolResult> {
+    const own = this.tasks?.tool(name);
+    if (own !== undefined)
+      return own.call(args, { principal: options.principal, correlationId: options.correlationId, signal: options.signal });
     const agent = this.agents.get(name);
     if (agent !== undefined) {
       const depth = options.depth ?? 0;
@@ -203,6 +215,7 @@ export class Hub {
   }
 
   async close(): Promise<void> {
+    await this.tasks?.close();
     await this.pool.close();
     await this.audit?.close();
   }

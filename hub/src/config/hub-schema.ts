@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authNoneRefusal, isLoopbackHost } from './loopback.ts';
 import { AuditSchema, AuthSchema, PolicySchema, PrincipalsSchema, QuotaRuleSchema } from './security-schema.ts';
+import { TasksConfigSchema } from './tasks-schema.ts';
 
 /** Upstream names become tool prefixes (`<name>__<tool>`), so they must be short and unambiguous. */
 export const UpstreamNameSchema = z
@@ -61,6 +62,7 @@ export const HubConfigSchema = z
       .default({ name: 'switchboard', http: { host: '127.0.0.1', port: 7700 }, dataDir: './data' }),
     roles: z.string().min(1).optional().describe('directory of role YAML files, relative to the config file'),
     upstreams: z.record(UpstreamNameSchema, UpstreamSchema).default({}),
+    tasks: TasksConfigSchema,
     auth: AuthSchema,
     principals: PrincipalsSchema,
     policy: PolicySchema,

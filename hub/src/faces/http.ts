@@ -3,10 +3,17 @@ import { serve } from '@hono/node-server';
 import { createMcpHonoApp } from '@modelcontextprotocol/hono';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { Hono } from 'hono';
-import { authInfoOfContext, authMiddleware, mountProtectedResourceMetadata, principalOfAuthInfo } from '../auth/index.ts';
+import {
+  authInfoOfContext,
+  authMiddleware,
+  mountProtectedResourceMetadata,
+  principalOfAuthInfo,
+  principalOfContext,
+} from '../auth/index.ts';
 import { authNoneRefusal, ConfigError, isLoopbackHost } from '../config/index.ts';
 import type { Hub } from '../hub.ts';
 import type { Principal } from '../policy/index.ts';
+import { attachTaskSocket, mountTaskRoutes } from './tasks/index.ts';
 import { createHubMcpServer } from './mcp-server.ts';
 
 export interface HttpFace {
@@ -33,6 +40,7 @@ export function createHttpFace(hub: Hub, host: string): HttpFace {
   // Before every route: Hono runs handlers in registration order, so routes added later are guarded too.
   app.use('*', authMiddleware(authenticator));
   mountProtectedResourceMetadata(app, authenticator);
+  mountTaskRoutes(app, hub.tasks.scheduler, { principalOf: (c) => principalOfContext(c) ?? fallback });
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', (c) => {
     const status = hub.status();
@@ -55,10 +63,18 @@ export async function serveHubHttp(hub: Hub, host: string, port: number): Promis
     s.once('error', reject);
   });
   const bound = (server.address() as AddressInfo).port;
+  // The WebSocket task API checks credentials exactly as the routes do, during the upgrade.
+  const socket = attachTaskSocket(server as never, hub.tasks.scheduler, {
+    authenticate: async (request) => {
+      const outcome = await hub.authenticator.authenticate(request);
+      return outcome instanceof Response ? outcome : { principal: outcome.principal };
+    },
+  });
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}/mcp`;
   return {
     url,
     close: async () => {
+      socket.close();
       await face.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
