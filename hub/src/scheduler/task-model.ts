@@ -32,12 +32,11 @@ export const DEFAULT_MAX_ATTEMPTS = 3;
 
 /**
  * Who submitted a task. Tasks run under this identity (the seam for the policy layer): the executor
- * receives it with every call. Kept as plain JSON so every store can persist it.
+ * receives it with every call. Stored as the JSON the hub gave (other fields, e.g. `kind`, ride along).
  */
 export interface TaskPrincipal {
   id: string;
   role?: string;
-  [key: string]: unknown;
 }
 
 /** One row of the task table: a runnable task or a group (dag / batch). Times are epoch milliseconds. */

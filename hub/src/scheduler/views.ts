@@ -60,6 +60,18 @@ export function taskView(task: TaskRecord, members: TaskRecord[] = []): TaskView
   return view;
 }
 
+/** Always the same key order, whichever store made the event: SSE readers may match on the text. */
 export function eventView(event: TaskEvent): TaskEventView {
-  return { ...event, at: new Date(event.at).toISOString(), runAt: iso(event.runAt) };
+  return {
+    id: event.id,
+    taskId: event.taskId,
+    parentId: event.parentId,
+    stepId: event.stepId,
+    state: event.state,
+    from: event.from,
+    attempt: event.attempt,
+    at: new Date(event.at).toISOString(),
+    error: event.error,
+    runAt: iso(event.runAt),
+  };
 }
