@@ -11,7 +11,10 @@ describe('switchboard audit', () => {
     assert.equal(parseTime('2h', '--since', now), now - 2 * 3_600_000);
     assert.equal(parseTime('7d', '--since', now), now - 7 * 86_400_000);
     assert.equal(parseTime('2026-01-01T00:00:00Z', '--since', now), Date.parse('2026-01-01T00:00:00Z'));
-    assert.throws(() => parseTime('yesterday', '--since', now), (e: Error) => e instanceof UsageError && /^--since: 'yesterday'/.test(e.message));
+    assert.throws(
+      () => parseTime('yesterday', '--since', now),
+      (e: Error) => e instanceof UsageError && /^--since: 'yesterday'/.test(e.message),
+    );
   });
 
   it('turns flags into a query, refusing an unknown outcome or a bad limit', () => {
