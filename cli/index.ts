@@ -2,9 +2,11 @@ import { ConfigError } from '@switchboard/hub';
 import { apikey } from './apikey.ts';
 import { audit } from './audit.ts';
 import { listRoles, listTools } from './inspect.ts';
+import { pins } from './pins.ts';
 import { runTask } from './run-task.ts';
 import { serve } from './serve.ts';
 import { runBuiltinServer, serverNames } from './servers.ts';
+import { status } from './status.ts';
 import { USAGE, UsageError } from './usage.ts';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
@@ -15,6 +17,8 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   roles: listRoles,
   audit,
   apikey,
+  status,
+  pins,
   'test-server': async (argv) => {
     const { main } = await import('@switchboard/test-server/main');
     await main(argv);

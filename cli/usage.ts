@@ -18,5 +18,9 @@ Usage:
                     [--since 1h|DATE] [--until 1h|DATE] [--correlation ID] [--limit N] [--json]
       Query the audit log (newest first); outcomes: ok, error, denied, rate_limited, unfinished.
   switchboard apikey [--id ID] [--role ROLE]   Make an API key; prints it and its config entry
+  switchboard status [--url URL | --config FILE] [--json]
+      Ask a running hub how each upstream is doing (state, breaker, restarts); exit 1 if not ready.
+  switchboard pins [list | approve TOOL... | approve --all] [--config FILE]
+      Tools whose description or schema changed since approval (blocked with pinTools), and approving them.
 
 Config: --config FILE, else ./switchboard.yaml, else embedded defaults (fs server over ./work).`;

@@ -6,7 +6,6 @@ import { Authenticator } from './auth/index.ts';
 import { Catalog } from './catalog/index.ts';
 import type { LoadedConfig, Role } from './config/index.ts';
 import { RoleAgent } from './planner/index.ts';
-import { TaskService } from './scheduler/task-service.ts';
 import {
   type AuditStore,
   agentPrincipal,
@@ -18,7 +17,9 @@ import {
   QuotaLimiter,
   systemClock,
 } from './policy/index.ts';
-import { UpstreamPool, type UpstreamStatus } from './upstreams/index.ts';
+import { TaskService } from './scheduler/task-service.ts';
+import { Telemetry } from './telemetry/index.ts';
+import { type CallOptions, pinFileOf, UpstreamPool, type UpstreamStatus } from './upstreams/index.ts';
 
 export interface HubOptions {
   loaded: LoadedConfig;
@@ -32,8 +33,8 @@ export interface HubOptions {
   clock?: Clock;
 }
 
-export interface HubCallOptions {
-  signal?: AbortSignal;
+/** `CallOptions` carries the signal, timeout, progress, caller channel and trace context on to the upstream. */
+export interface HubCallOptions extends CallOptions {
   correlationId: string;
   /** Who is calling; the faces resolve it (stdio: the local user, HTTP: the token). Policy, quotas and audit key on it. */
   principal: Principal;
@@ -58,6 +59,8 @@ export class Hub {
   readonly catalog: Catalog;
   readonly agents: Map<string, RoleAgent>;
   readonly name: string;
+  /** Metrics (`/metrics`) and traces; the scheduler sets its queue depth here. */
+  readonly telemetry: Telemetry;
   /** Roles → allowed tools and argument rules, for every caller. */
   readonly policy: Policy;
   /** The local user: stdio callers, the CLI, and HTTP callers when `auth: none`. */
@@ -75,7 +78,12 @@ export class Hub {
   ) {
     const { config, baseDir } = options.loaded;
     this.name = config.hub.name;
-    this.pool = new UpstreamPool(config, { selfCommand: options.selfCommand, baseDir, hubName: config.hub.name }, logger);
+    this.telemetry = Telemetry.fromConfig(config.telemetry);
+    this.pool = new UpstreamPool(config, { selfCommand: options.selfCommand, baseDir, hubName: config.hub.name }, logger, {
+      telemetry: this.telemetry,
+      pinTools: config.hub.pinTools ?? false,
+      pinFile: pinFileOf(baseDir, config.hub),
+    });
     this.catalog = new Catalog(this.pool);
     this.agents = new Map(options.roles.map((role) => [`agent__${role.name}`, new RoleAgent(role)]));
     this.policy = Policy.fromConfig(config, options.roles, options.loaded.source);
@@ -218,6 +226,7 @@ export class Hub {
     await this.tasks?.close();
     await this.pool.close();
     await this.audit?.close();
+    await this.telemetry.close();
   }
 }
 

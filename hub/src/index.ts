@@ -27,4 +27,5 @@ export {
   SqliteAuditStore,
   sqliteAuditFile,
 } from './policy/index.ts';
-export { correlationIdFrom } from './telemetry/index.ts';
+export { correlationIdFrom, HubMetrics, Telemetry } from './telemetry/index.ts';
+export { pinFileOf, ToolPinStore, type ToolRedefinition, type UpstreamStatus } from './upstreams/index.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authNoneRefusal, isLoopbackHost } from './loopback.ts';
+import { httpFaceFields, hubResilienceFields, TelemetrySchema, upstreamResilienceFields } from './resilience-schema.ts';
 import { AuditSchema, AuthSchema, PolicySchema, PrincipalsSchema, QuotaRuleSchema } from './security-schema.ts';
 import { TasksConfigSchema } from './tasks-schema.ts';
 
@@ -14,6 +15,7 @@ export const UpstreamNameSchema = z
 const common = {
   timeoutMs: z.number().int().positive().default(30_000).describe('per-call timeout'),
   env: z.record(z.string(), z.string()).default({}).describe('extra environment for a spawned server'),
+  ...upstreamResilienceFields,
 };
 
 const BuiltinUpstreamSchema = z.strictObject({
@@ -55,14 +57,17 @@ export const HubConfigSchema = z
             port: z
               .preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v), z.number().int().min(0).max(65535))
               .default(7700),
+            ...httpFaceFields,
           })
           .default({ host: '127.0.0.1', port: 7700 }),
         dataDir: z.string().min(1).default('./data').describe('audit log and other state, relative to the config file'),
+        ...hubResilienceFields,
       })
       .default({ name: 'switchboard', http: { host: '127.0.0.1', port: 7700 }, dataDir: './data' }),
     roles: z.string().min(1).optional().describe('directory of role YAML files, relative to the config file'),
     upstreams: z.record(UpstreamNameSchema, UpstreamSchema).default({}),
     tasks: TasksConfigSchema,
+    telemetry: TelemetrySchema,
     auth: AuthSchema,
     principals: PrincipalsSchema,
     policy: PolicySchema,

@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createMcpHonoApp } from '@modelcontextprotocol/hono';
-import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { Hono } from 'hono';
 import {
   authInfoOfContext,
@@ -13,8 +12,8 @@ import {
 import { authNoneRefusal, ConfigError, isLoopbackHost } from '../config/index.ts';
 import type { Hub } from '../hub.ts';
 import type { Principal } from '../policy/index.ts';
+import { createMcpEndpoint } from './mcp-endpoint.ts';
 import { attachTaskSocket, mountTaskRoutes } from './tasks/index.ts';
-import { createHubMcpServer } from './mcp-server.ts';
 
 export interface HttpFace {
   app: Hono;
@@ -33,10 +32,13 @@ export function createHttpFace(hub: Hub, host: string): HttpFace {
   const { authenticator } = hub;
   if (authenticator.mode === 'none' && !isLoopbackHost(host)) throw new ConfigError(hub.configSource, 'auth', authNoneRefusal(host));
   const fallback = authenticator.mode === 'none' ? hub.localPrincipal : NOBODY;
-  const handler = createMcpHandler((ctx) => createHubMcpServer(hub, principalOfAuthInfo(ctx.authInfo) ?? fallback), {
-    onerror: (error) => hub.logger.debug({ err: error }, 'mcp request rejected'),
+  const { allowedHosts, allowedOrigins, sessionTtlMs } = hub.config.hub.http;
+  const mcp = createMcpEndpoint(hub, {
+    principalOf: (authInfo) => principalOfAuthInfo(authInfo) ?? fallback,
+    ...(sessionTtlMs ? { sessionTtlMs } : {}),
   });
-  const app = createMcpHonoApp({ host });
+  // Host/Origin validation (DNS rebinding) is on for loopback binds, and wherever allowedHosts is set.
+  const app = createMcpHonoApp({ host, ...(allowedHosts ? { allowedHosts } : {}), ...(allowedOrigins ? { allowedOrigins } : {}) });
   // Before every route: Hono runs handlers in registration order, so routes added later are guarded too.
   app.use('*', authMiddleware(authenticator));
   mountProtectedResourceMetadata(app, authenticator);
@@ -46,8 +48,15 @@ export function createHttpFace(hub: Hub, host: string): HttpFace {
     const status = hub.status();
     return c.json({ ready: status.ready, upstreams: status.upstreams }, status.ready ? 200 : 503);
   });
-  app.all('/mcp', (c) => handler.fetch(c.req.raw, { parsedBody: c.get('parsedBody' as never), authInfo: authInfoOfContext(c) }));
-  return { app, close: () => handler.close() };
+  app.get('/metrics', async (c) => {
+    const { contentType, body } = await hub.telemetry.metrics.render();
+    return c.body(body, 200, { 'content-type': contentType });
+  });
+  app.all('/mcp', (c) => mcp.fetch(c.req.raw, { parsedBody: c.get('parsedBody' as never), authInfo: authInfoOfContext(c) }));
+  // The deprecated HTTP+SSE transport, for clients that predate Streamable HTTP.
+  app.get('/sse', (c) => mcp.sse('/messages', authInfoOfContext(c)));
+  app.post('/messages', (c) => mcp.messages(c.req.raw, { parsedBody: c.get('parsedBody' as never), authInfo: authInfoOfContext(c) }));
+  return { app, close: () => mcp.close() };
 }
 
 export interface ListeningHttpFace {

@@ -1,27 +1,125 @@
-import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
+import { randomUUID } from 'node:crypto';
+import { type Progress, ProtocolError, ProtocolErrorCode, Server, type ServerContext } from '@modelcontextprotocol/server';
 import { type Hub, UnknownToolError } from '../hub.ts';
 import type { Principal } from '../policy/index.ts';
-import { correlationIdFrom } from '../telemetry/index.ts';
+import { correlationIdFrom, endSpan } from '../telemetry/index.ts';
+import type { CallerChannel } from '../upstreams/index.ts';
+import { registerPassThrough } from './mcp-passthrough.ts';
+import type { Session, SessionRegistry } from './sessions.ts';
+
+export interface HubMcpServerOptions {
+  /** Present for a long-lived connection (stdio, a 2025-era HTTP session, legacy SSE). */
+  session?: () => Session | undefined;
+  /** The registry that session lives in: subscriptions and log levels. */
+  registry?: SessionRegistry;
+  /** May this caller use what an upstream offers (resources, prompts, log lines)? Default: it may call one of its tools. */
+  mayUse?: (upstream: string) => boolean;
+}
+
+/** Caller-supplied per-call timeout, in `_meta`; the upstream's own timeout still caps it. */
+export const TIMEOUT_META_KEY = 'switchboard/timeoutMs';
 
 /**
- * One MCP server instance over the hub (the SDK makes one per HTTP request or stdio connection;
- * they are cheap, all state is in the hub). Unknown tools are protocol errors; everything else a
- * tool can fail with comes back as an `isError` result.
+ * One MCP server instance over the hub (the SDK makes one per HTTP request, HTTP session or stdio
+ * connection; they are cheap, all state is in the hub). Unknown tools are protocol errors;
+ * everything else a tool can fail with comes back as an `isError` result. Besides tools it passes
+ * through progress, logging, resources, prompts and completion, and lets upstreams ask the caller
+ * for sampling and elicitation.
  */
-export function createHubMcpServer(hub: Hub, principal: Principal): Server {
-  const server = new Server({ name: hub.name, version: '0.1.0' }, { capabilities: { tools: { listChanged: false } } });
+export function createHubMcpServer(hub: Hub, principal: Principal, options: HubMcpServerOptions = {}): Server {
+  const server = new Server(
+    { name: hub.name, version: '0.1.0' },
+    {
+      capabilities: {
+        tools: { listChanged: true },
+        resources: { subscribe: true, listChanged: true },
+        prompts: { listChanged: true },
+        logging: {},
+        completions: {},
+      },
+    },
+  );
   server.setRequestHandler('tools/list', async () => ({ tools: hub.listTools(principal) }));
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const { name, arguments: args = {}, _meta } = request.params;
-    const correlationId = correlationIdFrom(_meta as Record<string, unknown> | undefined);
+    const meta = _meta as Record<string, unknown> | undefined;
+    const correlationId = correlationIdFrom(meta);
+    const { span, context } = hub.telemetry.tracer.startSpan(`tools/call ${name}`, {
+      kind: 'server',
+      ...(typeof meta?.traceparent === 'string' ? { parent: meta.traceparent } : {}),
+      attributes: { 'mcp.tool': name, 'switchboard.correlation_id': correlationId },
+    });
     try {
-      return await hub.callTool(name, args, { correlationId, signal: ctx.mcpReq.signal, principal });
+      const progress = progressOf(ctx);
+      const result = await hub.callTool(name, args, {
+        principal,
+        correlationId,
+        signal: ctx.mcpReq.signal,
+        traceContext: context,
+        caller: callerChannel(server, ctx, options.session?.()),
+        ...timeoutOf(meta),
+        ...(progress ? { onprogress: progress.onprogress } : {}),
+      });
+      // Progress sent before the result must not be overtaken by it (the stream ends with the result).
+      await progress?.flushed();
+      endSpan(span, result.isError ? { message: 'tool returned an error' } : undefined);
+      return result;
     } catch (error) {
+      endSpan(span, { message: (error as Error).message });
       if (error instanceof UnknownToolError) {
         throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${error.message}; tools/list shows the available tools`);
       }
       throw error;
     }
   });
+  registerPassThrough(server, hub, { ...options, mayUse: options.mayUse ?? upstreamsOf(hub, principal) });
   return server;
+}
+
+/** An upstream's resources, prompts and log lines are for callers that may call one of its tools. */
+export function upstreamsOf(hub: Hub, principal: Principal): (upstream: string) => boolean {
+  return (upstream) => hub.listTools(principal).some((tool) => tool.name.startsWith(`${upstream}__`));
+}
+
+/**
+ * How an upstream reaches this caller mid-call. Sampling and elicitation go back on the caller's
+ * own request (related messages), so only a 2025-era caller that declared them can get them: the
+ * 2026-07-28 revision has no server-to-client requests.
+ */
+function callerChannel(server: Server, ctx: ServerContext, session: Session | undefined): CallerChannel {
+  const modern = ctx.mcpReq.envelope !== undefined;
+  const capabilities = modern ? undefined : server.getClientCapabilities();
+  return {
+    id: session?.id ?? ctx.sessionId ?? `request:${randomUUID()}`,
+    canSample: !modern && capabilities?.sampling !== undefined,
+    canElicit: !modern && capabilities?.elicitation !== undefined,
+    // The server and client packages each declare these result types; they are the same JSON.
+    sample: (params, signal) =>
+      ctx.mcpReq.send({ method: 'sampling/createMessage', params }, { signal }) as unknown as ReturnType<CallerChannel['sample']>,
+    elicit: (params, signal) =>
+      ctx.mcpReq.send({ method: 'elicitation/create', params }, { signal }) as unknown as ReturnType<CallerChannel['elicit']>,
+    // A session gets upstream log lines from the registry (by its logging/setLevel); a one-shot
+    // caller gets those of its own call, filtered by the level its request carries.
+    ...(session === undefined ? { log: (params) => void ctx.mcpReq.log(params.level, params.data, params.logger).catch(() => {}) } : {}),
+  };
+}
+
+function timeoutOf(meta: Record<string, unknown> | undefined): { timeoutMs?: number } {
+  const value = meta?.[TIMEOUT_META_KEY];
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? { timeoutMs: value } : {};
+}
+
+/** Progress from the upstream, re-addressed to the caller's own progress token, in order. */
+function progressOf(ctx: ServerContext): { onprogress: (progress: Progress) => void; flushed: () => Promise<void> } | undefined {
+  const token = ctx.mcpReq._meta?.progressToken;
+  if (token === undefined) return undefined;
+  let chain = Promise.resolve();
+  return {
+    onprogress: (progress) => {
+      chain = chain
+        .then(() => ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...progress, progressToken: token } }))
+        .catch(() => {});
+    },
+    flushed: () => chain,
+  };
 }

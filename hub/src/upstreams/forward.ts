@@ -8,6 +8,7 @@ import type { CircuitBreaker } from './breaker.ts';
 import type { CallOptions, InFlightCalls } from './caller.ts';
 import { classifyFault } from './faults.ts';
 import type { ToolPinning } from './pinning.ts';
+import type { ProgressRouter } from './progress.ts';
 import type { Resilience } from './resilience.ts';
 
 /** The parts of an upstream the forwarding code uses, taken at the moment the call starts. */
@@ -18,6 +19,7 @@ export interface UpstreamLink {
   resilience: Resilience;
   breaker: CircuitBreaker;
   inFlight: InFlightCalls;
+  progress: ProgressRouter;
   pinning: ToolPinning;
   telemetry: Telemetry;
   logger: Logger;
@@ -59,16 +61,13 @@ export async function forwardRequest<T>(link: UpstreamLink, what: string, option
   }
   const timeout = Math.min(link.resilience.timeoutMs, options.timeoutMs ?? Number.POSITIVE_INFINITY);
   const traceparent = traceparentOf(options.traceContext as Parameters<typeof traceparentOf>[0]);
+  const progress = options.onprogress ? link.progress.open(options.onprogress) : undefined;
   const meta: Record<string, unknown> = {
     ...(options.correlationId ? { [CORRELATION_META_KEY]: options.correlationId } : {}),
     ...(traceparent ? { traceparent } : {}),
+    ...(progress ? { progressToken: progress.token } : {}),
   };
-  const request = {
-    meta,
-    timeout,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onprogress ? { onprogress: options.onprogress } : {}),
-  };
+  const request = { meta, timeout, ...(options.signal ? { signal: options.signal } : {}) };
   try {
     const result = await link.inFlight.track(options, () => send(client, request));
     link.breaker.success();
@@ -100,6 +99,8 @@ export async function forwardRequest<T>(link: UpstreamLink, what: string, option
       `upstream '${link.name}' dropped the connection during ${what} (${reason}); reconnecting`,
       'unavailable',
     );
+  } finally {
+    progress?.close();
   }
 }
 
@@ -142,8 +143,8 @@ export async function forwardToolCall(
     }
     return namespaceResultUris(link.name, result);
   } catch (error) {
-    code = error instanceof ToolError ? error.code : 'INTERNAL';
     outcome = error instanceof ForwardError ? error.outcome : 'error';
+    code = outcome === 'cancelled' ? 'CANCELLED' : error instanceof ToolError ? error.code : 'INTERNAL';
     throw error;
   } finally {
     metrics.observeCall({

@@ -5,5 +5,13 @@ export type { ConnectContext } from './connect.ts';
 export { ToolPinning } from './pinning.ts';
 export { type PoolEvents, type PoolOptions, UpstreamPool, type UpstreamStatus } from './pool.ts';
 export { DEFAULT_RESILIENCE, type Resilience } from './resilience.ts';
-export { canonicalJson, type ToolPin, ToolPinStore, type ToolRedefinition, toolFingerprint } from './tool-pins.ts';
+export {
+  canonicalJson,
+  type PendingPin,
+  pinFileOf,
+  type ToolPin,
+  ToolPinStore,
+  type ToolRedefinition,
+  toolFingerprint,
+} from './tool-pins.ts';
 export { type ListsChanged, Upstream, type UpstreamState } from './upstream.ts';

@@ -84,8 +84,14 @@ describe('tool pinning', () => {
     assert.equal(second.p.isBlocked('fs__read_file'), true);
     const approved: string[][] = [];
     second.p.on('approved', (names) => approved.push(names));
-    // what `switchboard pins approve` does: another store on the same file
-    new ToolPinStore(file).approve('fs__read_file', toolFingerprint(evil));
+    // what `switchboard pins approve` does: another store on the same file, approving what is pending
+    const cli = new ToolPinStore(file);
+    assert.deepEqual(
+      cli.pendingEntries().map(([tool, p]) => [tool, p.upstream, p.fingerprint]),
+      [['fs__read_file', 'fs', toolFingerprint(evil)]],
+    );
+    assert.equal(cli.approvePending('fs__read_file'), true);
+    assert.equal(cli.approvePending('fs__read_file'), false, 'nothing is pending any more');
     assert.deepEqual(second.p.checkApprovals(), ['fs__read_file']);
     assert.deepEqual(approved, [['fs__read_file']]);
     second.p.close();

@@ -33,7 +33,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
         continue;
       }
       if (pin.fingerprint === current) {
-        this.blocked.delete(name);
+        if (this.blocked.delete(name)) this.store.clearPending(name);
         continue;
       }
       const redefinition: ToolRedefinition = { tool: name, upstream, approved: pin.fingerprint, current, blocked: enforce };
@@ -42,6 +42,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
         this.emit('redefined', redefinition);
       } else if (this.blocked.get(name)?.current !== current) {
         this.blocked.set(name, redefinition);
+        this.store.markPending(name, upstream, current);
         this.emit('redefined', redefinition);
       }
     }

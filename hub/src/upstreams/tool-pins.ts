@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Tool } from '@modelcontextprotocol/client';
 
 /**
@@ -27,6 +27,18 @@ export interface ToolPin {
   approvedAt: string;
 }
 
+/** A redefinition a hub has blocked, waiting for an operator: `switchboard pins approve <tool>`. */
+export interface PendingPin {
+  fingerprint: string;
+  upstream: string;
+  seenAt: string;
+}
+
+/** Where a hub keeps its pins: `hub.pinFile`, else `<hub.dataDir>/tool-pins.json`, relative to the config. */
+export function pinFileOf(baseDir: string, hub: { pinFile?: string | undefined; dataDir: string }): string {
+  return resolve(baseDir, hub.pinFile ?? resolve(baseDir, hub.dataDir, 'tool-pins.json'));
+}
+
 /** A tool whose definition differs from the one approved for its name. */
 export interface ToolRedefinition {
   /** The hub name, e.g. `fs__read_file`. */
@@ -45,6 +57,7 @@ export interface ToolRedefinition {
  */
 export class ToolPinStore {
   private pins = new Map<string, ToolPin>();
+  private pending = new Map<string, PendingPin>();
 
   constructor(readonly file?: string) {
     this.reload();
@@ -60,8 +73,9 @@ export class ToolPinStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    const parsed = JSON.parse(text) as { pins?: Record<string, ToolPin> };
+    const parsed = JSON.parse(text) as { pins?: Record<string, ToolPin>; pending?: Record<string, PendingPin> };
     this.pins = new Map(Object.entries(parsed.pins ?? {}));
+    this.pending = new Map(Object.entries(parsed.pending ?? {}));
   }
 
   get(tool: string): ToolPin | undefined {
@@ -74,16 +88,42 @@ export class ToolPinStore {
 
   approve(tool: string, fingerprint: string, now = new Date()): void {
     this.pins.set(tool, { fingerprint, approvedAt: now.toISOString() });
+    if (this.pending.get(tool)?.fingerprint === fingerprint) this.pending.delete(tool);
     this.save();
+  }
+
+  /** Redefinitions waiting for approval. */
+  pendingEntries(): [string, PendingPin][] {
+    return [...this.pending.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  }
+
+  /** Records a blocked redefinition, so an operator can approve it without the hub's help. */
+  markPending(tool: string, upstream: string, fingerprint: string, now = new Date()): void {
+    if (this.pending.get(tool)?.fingerprint === fingerprint) return;
+    this.pending.set(tool, { fingerprint, upstream, seenAt: now.toISOString() });
+    this.save();
+  }
+
+  clearPending(tool: string): void {
+    if (this.pending.delete(tool)) this.save();
+  }
+
+  /** Approves what a hub recorded as pending for `tool`; false when nothing is pending. */
+  approvePending(tool: string, now = new Date()): boolean {
+    const pending = this.pending.get(tool);
+    if (pending === undefined) return false;
+    this.approve(tool, pending.fingerprint, now);
+    return true;
   }
 
   private save(): void {
     if (this.file === undefined) return;
     mkdirSync(dirname(this.file), { recursive: true });
     const pins = Object.fromEntries(this.entries());
+    const pending = Object.fromEntries(this.pendingEntries());
     // Write then rename: a reader never sees half a file.
     const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify({ pins }, null, 2)}\n`, { mode: 0o600 });
+    writeFileSync(temp, `${JSON.stringify({ pins, pending }, null, 2)}\n`, { mode: 0o600 });
     renameSync(temp, this.file);
   }
 }

@@ -21,6 +21,7 @@ import { type CallerChannel, type CallOptions, InFlightCalls } from './caller.ts
 import { type ConnectContext, openTransport } from './connect.ts';
 import { forwardRequest, forwardToolCall } from './forward.ts';
 import type { ToolPinning } from './pinning.ts';
+import { ProgressRouter } from './progress.ts';
 import { type Resilience, resilienceOf } from './resilience.ts';
 import { routeToCaller } from './route-to-caller.ts';
 
@@ -94,6 +95,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
   readonly breaker: CircuitBreaker;
   readonly resilience: Resilience;
   readonly inFlight = new InFlightCalls();
+  private readonly progress = new ProgressRouter();
   readonly logger: Logger;
   private client: Client | undefined;
   private generation = 0;
@@ -189,6 +191,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
       },
     );
     client.setNotificationHandler('notifications/message', (notification) => this.onLog(notification.params));
+    client.setNotificationHandler('notifications/progress', (notification) => this.progress.dispatch(notification.params));
     client.setNotificationHandler('notifications/resources/updated', (notification) => {
       this.emit('resourceUpdated', notification.params.uri);
     });
@@ -298,6 +301,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
       resilience: this.resilience,
       breaker: this.breaker,
       inFlight: this.inFlight,
+      progress: this.progress,
       pinning: this.options.pinning,
       telemetry: this.options.telemetry,
       logger: this.logger,

@@ -1,0 +1,150 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { type BenchFigure, percentile } from './stats.ts';
+
+const root = join(import.meta.dirname, '..');
+const cli = join(root, 'bin', 'switchboard.mjs');
+
+/** Starts a `switchboard` command that logs `"url":"…","msg":"listening"` and returns that URL. */
+async function startListening(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${log.slice(-2000)}`)), 120_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      log = (log + chunk).slice(-20_000);
+      const found = /"url":"(http:[^"]+)","msg":"listening"/.exec(log);
+      if (found?.[1]) {
+        clearTimeout(timer);
+        resolve(found[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}):\n${log.slice(-2000)}`)));
+  });
+  return { child, url };
+}
+
+async function connectClients(url: string, n: number): Promise<Client[]> {
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const client = new Client({ name: `load-${i}`, version: '1' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+      return client;
+    }),
+  );
+}
+
+interface Phase {
+  latencies: number[];
+  errors: number;
+  seconds: number;
+}
+
+/** Every client calls `tool` back to back for `seconds`; latencies of all calls, and failures. */
+async function load(clients: Client[], tool: string, seconds: number): Promise<Phase> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    clients.map(async (client) => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        try {
+          const result = await client.callTool({ name: tool, arguments: { path: 'hello.txt' } });
+          if (result.isError) errors++;
+          else latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  return { latencies, errors, seconds: (performance.now() - started) / 1000 };
+}
+
+function merge(phases: Phase[]): Phase {
+  return {
+    latencies: phases.flatMap((p) => p.latencies),
+    errors: phases.reduce((sum, p) => sum + p.errors, 0),
+    seconds: phases.reduce((sum, p) => sum + p.seconds, 0),
+  };
+}
+
+/**
+ * Load through the hub vs. straight to the upstream: N concurrent MCP clients over Streamable HTTP
+ * call a cheap tool (`read_file` of the fs server on its mock backend, served over HTTP) back to
+ * back. The hub fronts that same upstream process (auth: none, in-memory audit, every call still
+ * going through policy, quota, audit, breaker, metrics). Phases alternate so machine noise hits
+ * both sides; the figure fails if any call errs.
+ */
+export async function run(): Promise<BenchFigure> {
+  const clientsPerSide = Number(process.env.BENCH_CLIENTS ?? 16);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  const dir = mkdtempSync(join(tmpdir(), 'sb-load-'));
+  const upstream = await startListening([
+    'server',
+    'fs',
+    '--mock',
+    '--root',
+    '/srv/work',
+    '--seed',
+    'cases/fixtures/work',
+    '--transport',
+    'http',
+    '--port',
+    '0',
+  ]);
+  let hub: { child: ChildProcess; url: string } | undefined;
+  try {
+    const config = join(dir, 'switchboard.yaml');
+    writeFileSync(
+      config,
+      `hub:\n  name: load\n  http: { host: 127.0.0.1, port: 0 }\n  dataDir: ${dir}\nauth: none\naudit: { store: ${process.env.BENCH_AUDIT ?? 'memory'} }\nupstreams:\n  fs:\n    url: ${upstream.url}\n    healthIntervalMs: 0\n`,
+    );
+    hub = await startListening(['serve', '--http', '--config', config]);
+    const direct = await connectClients(upstream.url, clientsPerSide);
+    const viaHub = await connectClients(hub.url, clientsPerSide);
+    await load(direct, 'read_file', 1);
+    await load(viaHub, 'fs__read_file', 1);
+    const directPhases: Phase[] = [];
+    const hubPhases: Phase[] = [];
+    for (let round = 0; round < rounds; round++) {
+      directPhases.push(await load(direct, 'read_file', seconds));
+      hubPhases.push(await load(viaHub, 'fs__read_file', seconds));
+    }
+    await Promise.allSettled([...direct, ...viaHub].map((c) => c.close()));
+    const d = merge(directPhases);
+    const h = merge(hubPhases);
+    if (d.errors > 0 || h.errors > 0) throw new Error(`load bench: ${d.errors} direct and ${h.errors} hub calls failed`);
+    const directRate = d.latencies.length / d.seconds;
+    const hubRate = h.latencies.length / h.seconds;
+    return {
+      name: `load (${clientsPerSide} concurrent clients, Streamable HTTP, fs read_file)`,
+      ratioOf: 'hub calls/s / direct calls/s',
+      ratio: hubRate / directRate,
+      figures: {
+        directCallsPerSec: directRate,
+        hubCallsPerSec: hubRate,
+        directP50Ms: percentile(d.latencies, 50),
+        hubP50Ms: percentile(h.latencies, 50),
+        directP99Ms: percentile(d.latencies, 99),
+        hubP99Ms: percentile(h.latencies, 99),
+        calls: d.latencies.length + h.latencies.length,
+        errors: d.errors + h.errors,
+      },
+    };
+  } finally {
+    hub?.child.kill('SIGTERM');
+    upstream.child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

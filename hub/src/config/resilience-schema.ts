@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/** Per-upstream resilience settings (timeouts live beside them in `common`); all optional with defaults in code. */
+export const upstreamResilienceFields = {
+  restart: z
+    .strictObject({
+      initialDelayMs: z.number().int().positive().optional().describe('first reconnect delay (default 500)'),
+      maxDelayMs: z.number().int().positive().optional().describe('cap on the exponential backoff (default 30000)'),
+      maxAttempts: z.number().int().min(0).optional().describe('failed attempts in a row before giving up; 0 = never (default)'),
+    })
+    .optional()
+    .describe('how a crashed or unreachable upstream is restarted / reconnected'),
+  breaker: z
+    .strictObject({
+      failureThreshold: z.number().int().positive().optional().describe('consecutive failures that open the circuit (default 5)'),
+      cooldownMs: z.number().int().positive().optional().describe('open time before one trial call (default 30000)'),
+    })
+    .optional()
+    .describe('circuit breaker: while open, calls fail fast naming the server'),
+  healthIntervalMs: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('ping interval that detects a hung or dropped upstream; 0 = off (default 30000)'),
+  pinTools: z.boolean().optional().describe('override of hub.pinTools for this upstream'),
+};
+
+/** Hub-level settings for tool pinning and the HTTP face's sessions and DNS-rebinding guard. */
+export const hubResilienceFields = {
+  pinTools: z.boolean().optional().describe('block a tool whose description or schema changed since approval, until re-approved'),
+  pinFile: z.string().min(1).optional().describe('approved tool definitions; default <dataDir>/tool-pins.json'),
+};
+
+export const httpFaceFields = {
+  allowedHosts: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('Host header names accepted (DNS-rebinding guard); default: localhost names on a loopback bind, any otherwise'),
+  allowedOrigins: z.array(z.string().min(1)).optional().describe('Origin host names accepted from browsers; default as allowedHosts'),
+  sessionTtlMs: z.number().int().positive().optional().describe('idle time after which a 2025-era MCP session closes (default 1 h)'),
+};
+
+export const TelemetrySchema = z
+  .strictObject({
+    tracing: z
+      .strictObject({
+        endpoint: z
+          .url()
+          .optional()
+          .describe('OTLP/HTTP collector base URL, e.g. http://otel:4318; unset = tracing off (or OTEL_EXPORTER_OTLP_ENDPOINT)'),
+        headers: z.record(z.string(), z.string()).default({}),
+        serviceName: z.string().min(1).default('switchboard'),
+      })
+      .optional(),
+  })
+  .default({});
+
+export type TelemetryConfig = z.infer<typeof TelemetrySchema>;

