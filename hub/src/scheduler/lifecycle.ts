@@ -160,7 +160,8 @@ export class Lifecycle {
   /** Re-derives the state of these groups from their members (repair sweep, fast-path follow-up). */
   async settleGroups(tx: StoreTx, groupIds: readonly string[], now: number): Promise<Changes> {
     const changes = emptyChanges();
-    await this.recomputeGroups(tx, await tx.getTasks(groupIds), now, changes);
+    const groups = groupIds.map((id) => ({ id, kind: 'dag' }) as TaskRecord);
+    await this.recomputeGroups(tx, groups, now, changes, true);
     return changes;
   }
 
@@ -229,14 +230,15 @@ export class Lifecycle {
   }
 
   /** A group's state follows its members: running once any started, final once all are. */
-  private async recomputeGroups(tx: StoreTx, changed: TaskRecord[], now: number, changes: Changes): Promise<void> {
+  private async recomputeGroups(tx: StoreTx, changed: TaskRecord[], now: number, changes: Changes, likelyFinal = false): Promise<void> {
     const groupIds = [...new Set(changed.map((t) => (t.kind === 'task' ? t.parentId : t.id)).filter((id): id is string => id !== null))];
     if (groupIds.length === 0) return;
     // Read without locks first: most changes leave the group as it was, and need no write.
-    for (const seen of await tx.getTasks(groupIds)) {
+    for (const seen of likelyFinal
+      ? groupIds.map((id) => ({ id, state: 'running' as TaskState, members: [] }))
+      : await tx.getTasks(groupIds)) {
       if (isFinal(seen.state)) continue;
-      const states = await tx.statesOf(seen.members);
-      if (!moves(seen.state, groupState([...states.values()]))) continue;
+      if (!likelyFinal && !moves(seen.state, groupState([...(await tx.statesOf(seen.members)).values()]))) continue;
       const [group] = await tx.getTasks([seen.id], true);
       if (!group || isFinal(group.state)) continue;
       const target = groupState([...(await tx.statesOf(group.members)).values()]);
