@@ -35,8 +35,6 @@ function parserFor(oid: number): (text: string) => unknown {
   return pg.types.getTypeParser(oid, 'text') as (text: string) => unknown;
 }
 
-const PORTAL = 'sb_result';
-
 /**
  * PostgreSQL through `pg`. Reads run in `BEGIN READ ONLY`, are always rolled back, and go through
  * the planner first (`EXPLAIN (VERBOSE, FORMAT JSON)`): only plannable statements pass, and the plan
@@ -86,31 +84,38 @@ export class PostgresBackend implements SqlBackend {
   async run(statement: Statement, options: RunOptions): Promise<RunResult> {
     const { mode, checkRelations } = options;
     return this.transaction(mode, options.timeoutMs, options.signal, async (send) => {
-      const collector = new RowCollector(options.maxRows, options.maxBytes);
-      const execute: BatchStep = { text: statement.sql, values: statement.params.map(wireValue), portal: PORTAL, describe: true };
-      let first: StepResult | undefined;
+      // One row past the limit tells a cut result from one that is exactly at it; the byte budget
+      // bounds what is kept in memory while the rows arrive.
+      const execute: BatchStep = {
+        text: statement.sql,
+        values: statement.params.map(wireValue),
+        describe: true,
+        maxRows: options.maxRows + 1,
+        maxBytes: options.maxBytes,
+      };
+      const end: BatchStep[] = mode === 'read' ? [...ROLLBACK] : [{ text: 'COMMIT' }];
+      let results: StepResult[];
       if (checkRelations !== undefined) {
         // The plan must be checked before the statement runs: two round trips.
         const [gate] = await send([gateStep(statement)]);
         checkRelations(touchedByPlan(planOf(gate)));
-        [first] = await send([{ ...execute, maxRows: collector.nextBatch() }]);
+        results = await send([execute, ...end], true);
       } else {
         // Reads still pass the planner gate, in the same batch: after a refusal PostgreSQL skips the rest.
-        const results = await send([...(mode === 'read' ? [gateStep(statement)] : []), { ...execute, maxRows: collector.nextBatch() }]);
-        first = results.at(-1);
+        results = await send([...(mode === 'read' ? [gateStep(statement)] : []), execute, ...end], true);
       }
-      return this.collect(send, first as StepResult, collector, mode);
+      return this.collect(results[results.length - 1 - end.length] as StepResult, options);
     });
   }
 
   async explain(statement: Statement, options: Parameters<SqlBackend['explain']>[1]): Promise<ExplainResult> {
     return this.transaction('read', options.timeoutMs, options.signal, async (send) => {
-      const [gate] = await send([gateStep(statement)]);
+      const [gate] = await send(options.analyze ? [gateStep(statement)] : [gateStep(statement), ...ROLLBACK], !options.analyze);
       const plan = planOf(gate);
       const relations = relationsInPlan(plan);
       options.checkRelations?.(touchedByPlan(plan));
       if (!options.analyze) return { plan, relations };
-      const [analyzed] = await send([gateStep(statement, true)]);
+      const [analyzed] = await send([gateStep(statement, true), ...ROLLBACK], true);
       return { plan: planOf(analyzed), relations };
     });
   }
@@ -158,17 +163,17 @@ export class PostgresBackend implements SqlBackend {
    * One transaction on one pooled connection. `send` runs steps in one round trip; its first use
    * also opens the transaction: BEGIN [READ ONLY] and the statement timeout, set with set_config()
    * (a SELECT, so the transaction has its snapshot and `SET TRANSACTION READ WRITE` can no longer
-   * take effect). Afterwards the transaction is rolled back (a write has committed by then),
-   * session-level advisory locks (which survive a rollback) are released, and after a write
-   * DISCARD ALL resets the session, so nothing a statement set (SET, SET ROLE, temp tables)
-   * outlives its call. The caller does not wait for that clean-up; the connection goes back to the
-   * pool only once it is done.
+   * take effect). A batch sent with `ends` closes the transaction itself (ROLLBACK or COMMIT), so a
+   * read costs one round trip. If it did not get that far, the clean-up rolls back; it always
+   * releases session-level advisory locks (they survive a rollback), and after a write DISCARD ALL
+   * resets the session, so nothing a statement set (SET, SET ROLE, temp tables) outlives its call.
+   * The connection goes back to the pool only after that clean-up, which the caller does not wait for.
    */
   private async transaction<T>(
     mode: Mode,
     timeoutMs: number,
     signal: AbortSignal | undefined,
-    body: (send: (steps: BatchStep[]) => Promise<StepResult[]>) => Promise<T>,
+    body: (send: (steps: BatchStep[], ends?: boolean) => Promise<StepResult[]>) => Promise<T>,
   ): Promise<T> {
     await this.verify();
     const client = await this.pool.connect();
@@ -178,7 +183,8 @@ export class PostgresBackend implements SqlBackend {
     };
     signal?.addEventListener('abort', cancel, { once: true });
     let opened = false;
-    const send = async (steps: BatchStep[]): Promise<StepResult[]> => {
+    let ended = false;
+    const send = async (steps: BatchStep[], ends = false): Promise<StepResult[]> => {
       const opening: BatchStep[] = opened
         ? []
         : [
@@ -189,52 +195,48 @@ export class PostgresBackend implements SqlBackend {
       const batch = new WireBatch([...opening, ...steps]);
       client.query(batch as unknown as pg.QueryConfig);
       try {
-        return (await batch.done).slice(opening.length);
+        const results = (await batch.done).slice(opening.length);
+        ended ||= ends;
+        return results;
       } catch (error) {
         throw gateError(error as BatchError, steps, opening.length, mode);
       }
     };
     try {
-      const result = await body(send);
-      if (mode === 'write') await client.query('COMMIT');
-      return result;
+      return await body(send);
     } finally {
       active = false;
       signal?.removeEventListener('abort', cancel);
-      void cleanUp(client, mode);
+      void cleanUp(client, mode, ended);
     }
   }
 
-  /** Parses and keeps rows until the result ends or a limit is reached, fetching more from the portal as needed. */
-  private async collect(send: (steps: BatchStep[]) => Promise<StepResult[]>, first: StepResult, collector: RowCollector, mode: Mode) {
-    const keys = uniqueColumnNames(first.fields.map((field) => field.name));
-    const parsers = first.fields.map((field) => parserFor(field.dataTypeID));
-    let step = first;
-    for (;;) {
-      for (const raw of step.rows) {
-        const values = raw.map((text, i) => (text === null ? null : (parsers[i] as (text: string) => unknown)(text)));
-        if (!collector.add(rowFromArray(keys, values))) break;
-      }
-      if (collector.done || !step.suspended) break;
-      [step] = (await send([{ portal: PORTAL, maxRows: collector.nextBatch() }])) as [StepResult];
+  /** Parses the kept rows into the answer, applying the exact row and byte limits. */
+  private async collect(step: StepResult, options: RunOptions): Promise<RunResult> {
+    const collector = new RowCollector(options.maxRows, options.maxBytes);
+    const keys = uniqueColumnNames(step.fields.map((field) => field.name));
+    const parsers = step.fields.map((field) => parserFor(field.dataTypeID));
+    for (const raw of step.rows) {
+      const values = raw.map((text, i) => (text === null ? null : (parsers[i] as (text: string) => unknown)(text)));
+      if (!collector.add(rowFromArray(keys, values))) break;
     }
-    const fields = await this.fieldsOf(send, keys, first.fields);
+    // Rows the batch stopped keeping (memory budget) are rows the caller does not get.
+    if (!collector.done && (step.dropped || step.suspended)) collector.truncatedBy = step.dropped ? 'bytes' : 'rows';
     const complete = collector.truncatedBy === undefined;
     return {
-      command: step.command ?? (mode === 'read' ? 'SELECT' : ''),
-      fields,
+      command: step.command ?? (options.mode === 'read' ? 'SELECT' : ''),
+      fields: await this.fieldsOf(keys, step.fields),
       rows: collector.rows,
-      // a SELECT fetched in several batches reports only the last batch's count
       rowCount: complete ? (step.command === 'SELECT' || step.rowCount === undefined ? collector.rows.length : step.rowCount) : null,
       ...(complete ? {} : { truncatedBy: collector.truncatedBy }),
     };
   }
 
-  private async fieldsOf(send: (steps: BatchStep[]) => Promise<StepResult[]>, keys: string[], fields: WireField[]): Promise<Field[]> {
+  private async fieldsOf(keys: string[], fields: WireField[]): Promise<Field[]> {
     const unknown = [...new Set(fields.map((field) => field.dataTypeID).filter((oid) => !this.typeNames.has(oid)))];
     if (unknown.length > 0) {
-      const [names] = await send([{ text: catalog.TYPE_NAMES, values: [`{${unknown.join(',')}}`] }]);
-      for (const [oid, name] of names?.rows ?? []) this.typeNames.set(Number(oid), String(name));
+      const { rows } = await this.pool.query(catalog.TYPE_NAMES, [unknown]);
+      for (const row of rows as { oid: number; name: string }[]) this.typeNames.set(row.oid, row.name);
     }
     return fields.map((field, i) => ({
       name: keys[i] ?? field.name,
@@ -249,11 +251,13 @@ export class PostgresBackend implements SqlBackend {
   }
 }
 
-/** Ends the call's transaction and resets the session, then returns the connection (or closes it if that failed). */
-async function cleanUp(client: pg.PoolClient, mode: Mode): Promise<void> {
+const ROLLBACK: readonly BatchStep[] = [{ text: 'ROLLBACK' }, { text: 'SELECT pg_advisory_unlock_all()' }];
+
+/** Ends the call's transaction if its last batch did not, resets the session, then returns the connection (or closes it). */
+async function cleanUp(client: pg.PoolClient, mode: Mode, ended: boolean): Promise<void> {
   try {
-    await client.query('ROLLBACK; SELECT pg_advisory_unlock_all()');
-    if (mode === 'write') await client.query('DISCARD ALL');
+    if (!ended) await client.query('ROLLBACK; SELECT pg_advisory_unlock_all()');
+    if (mode === 'write') await client.query('DISCARD ALL'); // also releases advisory locks
     client.release();
   } catch (error) {
     client.release(error as Error);

@@ -75,16 +75,4 @@ export class RowCollector {
     this.bytes += size;
     return true;
   }
-
-  /**
-   * How many rows to ask the database for next: a small first batch, then as many as the byte
-   * budget suggests at the average row size so far, plus the one extra row that detects a cut.
-   */
-  nextBatch(): number {
-    const wanted = this.maxRows + 1 - this.rows.length;
-    if (this.rows.length === 0) return Math.min(wanted, 50);
-    const average = (this.bytes - 2) / this.rows.length;
-    const fits = Math.floor((this.maxBytes - this.bytes) / Math.max(average, 1)) + 1;
-    return Math.max(1, Math.min(wanted, Math.max(fits, 10)));
-  }
 }

@@ -9,9 +9,9 @@ function fakeConnection() {
     sent,
     connection: {
       parse: ({ text }: { text: string }) => sent.push(`parse ${text}`),
-      bind: ({ portal, values }: { portal?: string; values?: unknown[] }) => sent.push(`bind ${portal} ${JSON.stringify(values ?? [])}`),
-      describe: ({ name }: { name: string }) => sent.push(`describe ${name}`),
-      execute: ({ portal, rows }: { portal?: string; rows?: number }) => sent.push(`execute ${portal} ${rows}`),
+      bind: ({ values }: { values?: unknown[] }) => sent.push(`bind ${JSON.stringify(values ?? [])}`),
+      describe: () => sent.push('describe'),
+      execute: ({ rows }: { rows?: number }) => sent.push(`execute ${rows}`),
       sync: () => sent.push('sync'),
       sendCopyFail: (message: string) => sent.push(`copyFail ${message}`),
       stream: {},
@@ -25,20 +25,20 @@ describe('WireBatch', () => {
     const batch = new WireBatch([
       { text: 'BEGIN READ ONLY' },
       { text: 'EXPLAIN (VERBOSE, FORMAT JSON)\nSELECT $1', values: ['7'] },
-      { text: 'SELECT $1', values: ['7'], portal: 'p', describe: true, maxRows: 50 },
+      { text: 'SELECT $1', values: ['7'], describe: true, maxRows: 50 },
     ]);
     batch.submit(connection);
     assert.deepEqual(sent, [
       'parse BEGIN READ ONLY',
-      'bind  []',
-      'execute  0',
+      'bind []',
+      'execute 0',
       'parse EXPLAIN (VERBOSE, FORMAT JSON)\nSELECT $1',
-      'bind  ["7"]',
-      'execute  0',
+      'bind ["7"]',
+      'execute 0',
       'parse SELECT $1',
-      'bind p ["7"]',
-      'describe p',
-      'execute p 50',
+      'bind ["7"]',
+      'describe',
+      'execute 50',
       'sync',
     ]);
     batch.handleCommandComplete({ text: 'BEGIN' });
@@ -51,17 +51,17 @@ describe('WireBatch', () => {
     const [begin, plan, rows] = await batch.done;
     assert.equal(begin?.command, 'BEGIN');
     assert.deepEqual(plan?.rows, [['[{"Plan":{}}]']]);
-    assert.deepEqual(rows, { fields: [{ name: 'x', dataTypeID: 25 }], rows: [['7']], suspended: true });
+    assert.deepEqual(rows, { fields: [{ name: 'x', dataTypeID: 25 }], rows: [['7']], suspended: true, dropped: false });
   });
 
-  it('continues a portal with Execute only, and reads command tags with counts', async () => {
-    const { sent, connection } = fakeConnection();
-    const batch = new WireBatch([{ portal: 'p', maxRows: 10 }]);
-    batch.submit(connection);
-    assert.deepEqual(sent, ['execute p 10', 'sync']);
+  it('stops keeping rows past the byte budget, says so, and reads command tags with counts', async () => {
+    const batch = new WireBatch([{ text: 'INSERT INTO t SELECT … RETURNING v', maxBytes: 10 }]);
+    for (const value of ['aaaa', 'bbbb', 'cccc', 'dddd']) batch.handleDataRow({ fields: [value] });
     batch.handleCommandComplete({ text: 'INSERT 0 3' });
     batch.handleReadyForQuery();
     const [step] = await batch.done;
+    assert.deepEqual(step?.rows, [['aaaa'], ['bbbb'], ['cccc']]);
+    assert.equal(step?.dropped, true);
     assert.equal(step?.command, 'INSERT');
     assert.equal(step?.rowCount, 3);
   });

@@ -6,23 +6,23 @@
 /** What a submittable receives from pg's client (the subset used here). */
 interface WireConnection {
   parse(query: { text: string }): void;
-  bind(config: { portal?: string; values?: (string | null)[] }): void;
+  bind(config: { values?: (string | null)[] }): void;
   describe(config: { type: 'P'; name: string }): void;
-  execute(config: { portal?: string; rows?: number }): void;
+  execute(config: { rows?: number }): void;
   sync(): void;
   stream: { cork?: () => void; uncork?: () => void };
 }
 
 export interface BatchStep {
-  /** Parse, Bind and Execute this text; without it, Execute only, continuing `portal`. */
-  text?: string;
+  /** Parsed, bound and executed (unnamed statement and portal). */
+  text: string;
   values?: (string | null)[];
-  /** A named portal lives until the transaction ends, so later batches can fetch more from it. */
-  portal?: string;
   /** Ask for the column descriptions (needed to parse the rows). */
   describe?: boolean;
-  /** At most this many rows now (0 = all); the portal is then suspended. */
+  /** At most this many rows (0 = all); the portal is then suspended, and closed by the Sync or the transaction's end. */
   maxRows?: number;
+  /** Stop keeping rows once their text passes this many characters (memory bound); later rows are counted as dropped. */
+  maxBytes?: number;
 }
 
 export interface WireField {
@@ -38,6 +38,8 @@ export interface StepResult {
   rowCount?: number;
   /** True when maxRows stopped it and more rows may follow. */
   suspended: boolean;
+  /** True when rows arrived past the step's maxBytes and were not kept. */
+  dropped: boolean;
 }
 
 /** A database error, with the index of the step that raised it. */
@@ -49,6 +51,7 @@ export class WireBatch {
   private settle!: { resolve: (results: StepResult[]) => void; reject: (error: BatchError) => void };
   private readonly results: StepResult[] = [];
   private current: StepResult = fresh();
+  private kept = 0;
 
   constructor(private readonly steps: readonly BatchStep[]) {
     this.done = new Promise((resolve, reject) => {
@@ -61,13 +64,10 @@ export class WireBatch {
     wire.stream.cork?.();
     try {
       for (const step of this.steps) {
-        const portal = step.portal ?? '';
-        if (step.text !== undefined) {
-          wire.parse({ text: step.text });
-          wire.bind({ portal, values: step.values ?? [] });
-          if (step.describe) wire.describe({ type: 'P', name: portal });
-        }
-        wire.execute({ portal, rows: step.maxRows ?? 0 });
+        wire.parse({ text: step.text });
+        wire.bind({ values: step.values ?? [] });
+        if (step.describe) wire.describe({ type: 'P', name: '' });
+        wire.execute({ rows: step.maxRows ?? 0 });
       }
       wire.sync();
     } finally {
@@ -81,6 +81,14 @@ export class WireBatch {
   }
 
   handleDataRow(message: { fields: (string | null)[] }): void {
+    const budget = this.steps[this.results.length]?.maxBytes;
+    if (budget !== undefined) {
+      if (this.kept > budget) {
+        this.current.dropped = true;
+        return;
+      }
+      for (const field of message.fields) this.kept += (field?.length ?? 0) + 1;
+    }
     this.current.rows.push(message.fields);
   }
 
@@ -121,9 +129,10 @@ export class WireBatch {
   private next(): void {
     this.results.push(this.current);
     this.current = fresh();
+    this.kept = 0;
   }
 }
 
 function fresh(): StepResult {
-  return { fields: [], rows: [], suspended: false };
+  return { fields: [], rows: [], suspended: false, dropped: false };
 }
