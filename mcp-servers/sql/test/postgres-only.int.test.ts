@@ -92,14 +92,17 @@ await contractSuite<Fixture>(
       const tag = randomBytes(4).toString('hex');
       const control = `/tmp/sb-sql-control-${tag}`;
       const marker = `/tmp/sb-sql-marker-${tag}`;
-      // The threat is real: a read-only transaction alone does not stop COPY TO PROGRAM.
-      await h.fixture.admin(`BEGIN READ ONLY; COPY (SELECT 1) TO PROGRAM 'touch ${control}'; ROLLBACK;`);
-      assert.equal(await fileMissing(control), false);
-      const superuser = await h.fixture.open({ url: DATABASE_URL, allowSuperuser: true, schemas: [] });
-      const result = await superuser.call('query', { sql: `COPY (SELECT 1) TO PROGRAM 'touch ${marker}'` });
-      assert.equal(code(result), 'INVALID_ARGUMENT', text(result));
-      assert.equal(await fileMissing(marker), true);
-      await h.fixture.admin(`COPY (SELECT 1) TO PROGRAM 'rm -f ${control} ${marker}'`);
+      try {
+        // The threat is real: a read-only transaction alone does not stop COPY TO PROGRAM.
+        await h.fixture.admin(`BEGIN READ ONLY; COPY (SELECT 1) TO PROGRAM 'touch ${control}'; ROLLBACK;`);
+        assert.equal(await fileMissing(control), false);
+        const superuser = await h.fixture.open({ url: DATABASE_URL, allowSuperuser: true, schemas: [] });
+        const result = await superuser.call('query', { sql: `COPY (SELECT 1) TO PROGRAM 'touch ${marker}'` });
+        assert.equal(code(result), 'INVALID_ARGUMENT', text(result));
+        assert.equal(await fileMissing(marker), true);
+      } finally {
+        await h.fixture.admin(`COPY (SELECT 1) TO PROGRAM 'rm -f ${control} ${marker}'`);
+      }
     });
 
     it('without an allowlist too, only plannable statements reach the database', async () => {
