@@ -1,7 +1,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ToolError } from '@switchboard/kit';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { CollectionMeta, CommitResult, RagStore, StoredChunk, StoredDocument, WriteBatch } from './backend.ts';
 
 const SCHEMA = `
@@ -66,7 +67,9 @@ export class SqliteRagStore implements RagStore {
     mkdirSync(location, { recursive: true });
     this.indexDir = join(location, 'indexes');
     mkdirSync(this.indexDir, { recursive: true });
-    this.db = new Database(join(location, 'rag.sqlite'), { timeout: 0 });
+    // Loaded on first use, so a --mock server never pays for the native driver at start.
+    const Driver = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+    this.db = new Driver(join(location, 'rag.sqlite'), { timeout: 0 });
     try {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');

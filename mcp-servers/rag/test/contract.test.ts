@@ -139,6 +139,8 @@ await contractSuite<Fixture>(
       ).results;
 
     it('creates, lists, indexes and finds documents in every mode', async () => {
+      // Listing first makes the client check every later structuredContent against the tool's outputSchema.
+      await h.client.listTools();
       const created = await h.call('create_collection', { collection: 'papers' });
       assert.equal(created.isError, undefined, JSON.stringify(created));
       assert.equal((created.structuredContent as { created: boolean }).created, true);

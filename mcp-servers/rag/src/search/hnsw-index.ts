@@ -1,4 +1,5 @@
-import hnswlib from 'hnswlib-node';
+import { createRequire } from 'node:module';
+import type * as Hnswlib from 'hnswlib-node';
 import type { Scored } from './top-k.ts';
 import type { LabelFilter, VectorIndex } from './vector-index.ts';
 
@@ -10,9 +11,14 @@ export interface HnswOptions {
   efSearch: number;
 }
 
-// A CommonJS addon: its classes are reachable through the default export only.
-const { HierarchicalNSW } = hnswlib;
-type HierarchicalNSW = InstanceType<typeof HierarchicalNSW>;
+type HierarchicalNSW = Hnswlib.HierarchicalNSW;
+
+// A native addon, loaded on first use: most collections never leave exact search.
+let addon: typeof Hnswlib | undefined;
+function newGraph(dimensions: number): HierarchicalNSW {
+  addon ??= createRequire(import.meta.url)('hnswlib-node') as typeof Hnswlib;
+  return new addon.HierarchicalNSW('ip', dimensions);
+}
 
 export const DEFAULT_HNSW: HnswOptions = { m: 16, efConstruction: 200, efSearch: 100 };
 
@@ -35,7 +41,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   static create(dimensions: number, options: HnswOptions, capacity = 1024): HnswIndex {
-    const index = new HierarchicalNSW('ip', dimensions);
+    const index = newGraph(dimensions);
     index.initIndex({
       maxElements: Math.max(16, capacity),
       m: options.m,
@@ -51,7 +57,7 @@ export class HnswIndex implements VectorIndex {
    * not hold exactly those (a stale or foreign file), so the caller rebuilds from the stored vectors.
    */
   static read(file: string, dimensions: number, options: HnswOptions, labels: Iterable<number>): HnswIndex | undefined {
-    const index = new HierarchicalNSW('ip', dimensions);
+    const index = newGraph(dimensions);
     try {
       index.readIndexSync(file, true);
     } catch {

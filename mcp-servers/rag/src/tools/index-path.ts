@@ -94,7 +94,8 @@ export function indexPathTool({ engine, config, confinement, scope }: RagDeps) {
         documents.push({ id, text, metadata: { path: id, extension: extname(relative).slice(1), source: 'index_path' } });
       }
       const empty = { indexed: [], unchanged: [], chunksAdded: 0, chunksRemoved: 0, embedded: 0 };
-      const outcome = documents.length > 0 ? await engine.index(args.collection, documents, signal) : empty;
+      const { generation: _, ...outcome } =
+        documents.length > 0 ? await engine.index(args.collection, documents, signal) : { ...empty, generation: 0 };
       const pruned =
         args.prune && !truncated ? await prune(engine, args.collection, dir.shown, new Set(documents.map((d) => d.id)), skipped) : [];
       return {
