@@ -175,6 +175,11 @@ await contractSuite<Fixture>(
     it('execute runs DDL without an allowlist, and refuses it under one (the planner cannot check it)', async () => {
       const open = await h.fixture.open({ allowWrites: true, schemas: [] });
       assert.equal((await open.call('execute', { sql: `CREATE TABLE ${s()}.made (a int)` })).isError, undefined);
+      // No planner gate on this path: the extended protocol alone keeps it to one statement.
+      const two = await open.call('execute', { sql: `INSERT INTO ${s()}.made VALUES (1); DROP TABLE ${s()}.items` });
+      assert.equal(code(two), 'INVALID_ARGUMENT', text(two));
+      assert.match(text(two), /one statement per call/);
+      assert.equal(Number((await h.fixture.admin(`SELECT count(*) AS n FROM ${s()}.made`))[0]?.n), 0);
       const guarded = await h.fixture.open({ allowWrites: true });
       const refused = await guarded.call('execute', { sql: `DROP TABLE ${s()}.made` });
       assert.equal(code(refused), 'INVALID_ARGUMENT', text(refused));
