@@ -113,6 +113,22 @@ async function runSize(size: number): Promise<BenchFigure[]> {
       overlap += approx.filter((r) => wanted.has(r.label)).length;
     }
     const recall = overlap / (10 * queryVectors.length);
+    // Recall and latency as the candidate list grows: the knob that trades one for the other.
+    const sweep: Record<string, number> = {};
+    for (const ef of [50, 200, 400]) {
+      const graph = hnsw.withEfSearch(ef);
+      let hits = 0;
+      const ms: number[] = [];
+      for (const vector of queryVectors) {
+        const wanted = new Set(exact.search(vector, 10).map((r) => r.label));
+        const t = performance.now();
+        const approx = graph.search(vector, 10);
+        ms.push(performance.now() - t);
+        hits += approx.filter((r) => wanted.has(r.label)).length;
+      }
+      sweep[`recallAt10Ef${ef}`] = hits / (10 * queryVectors.length);
+      sweep[`p50MsEf${ef}`] = median(ms);
+    }
     const mb = (bytes: number) => bytes / 2 ** 20;
     const p = (mode: string, q: number) => percentile(latency[mode] ?? [], q);
     return [
@@ -155,6 +171,7 @@ async function runSize(size: number): Promise<BenchFigure[]> {
           hnswBuildSeconds: buildMs / 1000,
           hnswMB: mb(hnsw.memoryBytes()),
           exactMB: mb(exact.memoryBytes()),
+          ...sweep,
         },
       },
     ];

@@ -77,6 +77,13 @@ export class HnswIndex implements VectorIndex {
     return this.live.size;
   }
 
+  /** The same graph searched with another candidate list size (for tuning and benchmarks). */
+  withEfSearch(efSearch: number): HnswIndex {
+    const view = new HnswIndex(this.dimensions, { ...this.options, efSearch }, this.index);
+    for (const label of this.live) view.live.add(label);
+    return view;
+  }
+
   has(label: number): boolean {
     return this.live.has(label);
   }
