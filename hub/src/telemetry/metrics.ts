@@ -50,7 +50,7 @@ export class HubMetrics {
     this.up = new Gauge({ name: 'switchboard_upstream_up', help: '1 when the upstream is connected', labelNames: ['upstream'], registers });
     this.restarts = new Counter({
       name: 'switchboard_upstream_restarts_total',
-      help: 'Reconnects and restarts of an upstream after it was lost',
+      help: 'Successful restarts or reconnects of an upstream after it was lost',
       labelNames: ['upstream'],
       registers,
     });

@@ -1,80 +1,34 @@
 import { EventEmitter } from 'node:events';
-import {
-  type CallToolResult,
+import type {
+  CallToolResult,
   Client,
-  type LoggingLevel,
-  type LoggingMessageNotificationParams,
-  type Prompt,
-  type Resource,
-  type ResourceTemplateType as ResourceTemplate,
-  type ServerCapabilities,
-  type Tool,
+  LoggingLevel,
+  LoggingMessageNotificationParams,
+  Prompt,
+  Resource,
+  ResourceTemplateType as ResourceTemplate,
+  ServerCapabilities,
+  Tool,
 } from '@modelcontextprotocol/client';
 import type { Logger } from '@switchboard/kit';
 import { namespacedName } from '../catalog/names.ts';
 import { namespaceResultUris } from '../catalog/rewrite.ts';
 import type { UpstreamSpec } from '../config/index.ts';
-import type { Telemetry } from '../telemetry/index.ts';
-import { backoffDelay } from './backoff.ts';
-import { type BreakerState, CircuitBreaker } from './breaker.ts';
-import { type CallerChannel, type CallOptions, InFlightCalls } from './caller.ts';
-import { type ConnectContext, openTransport } from './connect.ts';
+import { CircuitBreaker } from './breaker.ts';
+import { type CallOptions, InFlightCalls } from './caller.ts';
+import { openTransport } from './connect.ts';
 import { forwardRequest, forwardToolCall } from './forward.ts';
-import type { ToolPinning } from './pinning.ts';
 import { ProgressRouter } from './progress.ts';
+import { ReconnectSchedule } from './reconnect.ts';
 import { type Resilience, resilienceOf } from './resilience.ts';
-import { routeToCaller } from './route-to-caller.ts';
+import { createUpstreamClient } from './upstream-client.ts';
+import type { ListsChanged, UpstreamEvents, UpstreamOptions, UpstreamState, UpstreamStatus } from './upstream-types.ts';
 
-export type UpstreamState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
-
-export interface UpstreamOptions {
-  connect: ConnectContext;
-  logger: Logger;
-  telemetry: Telemetry;
-  pinning: ToolPinning;
-  /** The hub-wide `pinTools`; an upstream's own setting wins. */
-  pinTools: boolean;
-  now?: () => number;
-  random?: () => number;
-}
-
-/** Which of an upstream's lists changed (all of them when it connects or is lost). */
-export interface ListsChanged {
-  tools: boolean;
-  resources: boolean;
-  prompts: boolean;
-}
-
-export interface UpstreamEvents {
-  lists: [ListsChanged];
-  state: [UpstreamState];
-  /** A log message the upstream sent (`notifications/message`). */
-  log: [LoggingMessageNotificationParams];
-  /** `notifications/resources/updated` for one of its (un-namespaced) URIs. */
-  resourceUpdated: [string];
-}
-
-export interface UpstreamStatus {
-  name: string;
-  transport: 'stdio' | 'http';
-  state: UpstreamState;
-  tools: number;
-  resources: number;
-  prompts: number;
-  breaker: { state: BreakerState; consecutiveFailures: number; retryInMs: number };
-  restarts: number;
-  inFlight: number;
-  connectedSince?: string;
-  nextAttemptInMs?: number;
-  blockedTools?: string[];
-  error?: string;
-}
+export type { ListsChanged, UpstreamEvents, UpstreamOptions, UpstreamState, UpstreamStatus } from './upstream-types.ts';
 
 const ALL: ListsChanged = { tools: true, resources: true, prompts: true };
 /** Floor for the `initialize` handshake, spawn included. */
 const CONNECT_TIMEOUT_MS = 60_000;
-/** A connection that lived this long resets the restart backoff. */
-const STABLE_MS = 60_000;
 
 /**
  * One upstream MCP server as the hub sees it. It connects, lists, and keeps itself connected: a lost
@@ -99,12 +53,11 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
   readonly logger: Logger;
   private client: Client | undefined;
   private generation = 0;
-  private attempt = 0;
-  private connectedAt: number | undefined;
-  private nextAttemptAt: number | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly schedule: ReconnectSchedule;
   private healthTimer: NodeJS.Timeout | undefined;
   private logLevel: LoggingLevel | undefined;
+  private relistTimer: NodeJS.Timeout | undefined;
+  private pendingRelist: ListsChanged = { tools: false, resources: false, prompts: false };
   private readonly now: () => number;
 
   constructor(
@@ -117,6 +70,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     this.now = options.now ?? Date.now;
     this.logger = options.logger.child({ upstream: name });
     this.breaker = new CircuitBreaker({ ...this.resilience.breaker, now: this.now });
+    this.schedule = new ReconnectSchedule(this.resilience.restart, this.now, options.random);
     this.breaker.onChange((state) => {
       options.telemetry.metrics.setBreakerState(name, state);
       this.logger.warn({ breaker: state }, `circuit ${state}`);
@@ -147,7 +101,13 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
 
   private async connect(): Promise<void> {
     const generation = ++this.generation;
-    const client = this.createClient();
+    const client = createUpstreamClient(this.options.connect.hubName, {
+      listChanged: (kind) => this.relistSoon(kind),
+      log: (params) => this.onLog(params),
+      progress: (params) => this.progress.dispatch(params),
+      resourceUpdated: (uri) => this.emit('resourceUpdated', uri),
+      inFlight: this.inFlight,
+    });
     client.onclose = () => this.lost(generation, 'the connection closed (server exited?)');
     try {
       // Starting a server (spawn, module loading) can take far longer than answering a call.
@@ -164,8 +124,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
       await client.close().catch(() => {});
       throw error;
     }
-    this.connectedAt = this.now();
-    this.nextAttemptAt = undefined;
+    this.schedule.connected();
     this.lastError = undefined;
     this.breaker.reset();
     this.options.telemetry.metrics.setUpstreamUp(this.name, true);
@@ -174,44 +133,17 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     this.emit('lists', ALL);
   }
 
-  private createClient(): Client {
-    const client = new Client(
-      { name: `${this.options.connect.hubName}-hub`, version: '0.1.0' },
-      {
-        capabilities: { sampling: {}, elicitation: { form: {}, url: {} } },
-        listChanged: {
-          tools: { autoRefresh: false, debounceMs: 50, onChanged: () => this.relist({ tools: true, resources: false, prompts: false }) },
-          prompts: { autoRefresh: false, debounceMs: 50, onChanged: () => this.relist({ tools: false, resources: false, prompts: true }) },
-          resources: {
-            autoRefresh: false,
-            debounceMs: 50,
-            onChanged: () => this.relist({ tools: false, resources: true, prompts: false }),
-          },
-        },
-      },
-    );
-    client.setNotificationHandler('notifications/message', (notification) => this.onLog(notification.params));
-    client.setNotificationHandler('notifications/progress', (notification) => this.progress.dispatch(notification.params));
-    client.setNotificationHandler('notifications/resources/updated', (notification) => {
-      this.emit('resourceUpdated', notification.params.uri);
-    });
-    client.setRequestHandler('sampling/createMessage', (request, ctx) =>
-      routeToCaller(this.inFlight, 'sampling/createMessage', (caller: CallerChannel) => {
-        if (!caller.canSample) return undefined;
-        return caller.sample(request.params, ctx.mcpReq.signal);
-      }),
-    );
-    client.setRequestHandler('elicitation/create', (request, ctx) =>
-      routeToCaller(this.inFlight, 'elicitation/create', (caller: CallerChannel) => {
-        if (!caller.canElicit) return undefined;
-        return caller.elicit(request.params, ctx.mcpReq.signal);
-      }),
-    );
-    return client;
-  }
-
-  private relist(which: ListsChanged): void {
-    this.refreshLists(which, true).catch((error) => this.logger.warn({ err: error }, 'could not re-read lists after list_changed'));
+  /** Re-reads a list shortly after `list_changed` (servers often send several in a row). */
+  private relistSoon(kind: keyof ListsChanged): void {
+    this.pendingRelist[kind] = true;
+    if (this.relistTimer !== undefined) return;
+    this.relistTimer = setTimeout(() => {
+      this.relistTimer = undefined;
+      const which = this.pendingRelist;
+      this.pendingRelist = { tools: false, resources: false, prompts: false };
+      this.refreshLists(which, true).catch((error) => this.logger.warn({ err: error }, 'could not re-read lists after list_changed'));
+    }, 50);
+    this.relistTimer.unref();
   }
 
   /** Re-reads the lists named in `which` (all pages) and reviews tool definitions against their pins. */
@@ -311,7 +243,8 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
   }
 
   private describeDown(): string {
-    const retry = this.nextAttemptAt === undefined ? '' : `; next attempt in ${Math.max(0, this.nextAttemptAt - this.now())} ms`;
+    const next = this.schedule.nextAttemptAt;
+    const retry = next === undefined ? '' : `; next attempt in ${Math.max(0, next - this.now())} ms`;
     return `upstream '${this.name}' is ${this.state}${this.lastError ? ` (${this.lastError})` : ''}${retry}`;
   }
 
@@ -323,8 +256,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     this.stopHealthChecks();
     client.onclose = undefined;
     client.close().catch(() => {});
-    if (this.connectedAt !== undefined && this.now() - this.connectedAt >= STABLE_MS) this.attempt = 0;
-    this.connectedAt = undefined;
+    this.schedule.lost();
     this.lastError = reason;
     this.tools = [];
     this.resources = [];
@@ -338,31 +270,26 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
   }
 
   private scheduleReconnect(): void {
-    if (this.state === 'closed' || this.retryTimer !== undefined) return;
-    const { maxAttempts } = this.resilience.restart;
-    if (maxAttempts > 0 && this.attempt >= maxAttempts) {
-      this.nextAttemptAt = undefined;
-      this.logger.error({ attempts: this.attempt }, 'upstream gave up reconnecting');
-      this.setState('failed');
-      return;
-    }
-    const delay = backoffDelay(this.attempt++, this.resilience.restart, this.options.random);
-    this.nextAttemptAt = this.now() + delay;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.restarts += 1;
-      this.options.telemetry.metrics.countRestart(this.name);
+    if (this.state === 'closed') return;
+    const scheduled = this.schedule.schedule(() => {
       this.connect().then(
-        () => this.logger.info({ restarts: this.restarts, tools: this.tools.length }, 'upstream reconnected'),
+        () => {
+          this.restarts += 1;
+          this.options.telemetry.metrics.countRestart(this.name);
+          this.logger.info({ restarts: this.restarts, tools: this.tools.length }, 'upstream reconnected');
+        },
         (error: Error) => {
           if (this.state === 'closed') return;
           this.lastError = error.message;
-          this.logger.warn({ err: error, attempt: this.attempt }, 'upstream reconnect failed');
+          this.logger.warn({ err: error, attempts: this.schedule.attempts }, 'upstream reconnect failed');
           this.scheduleReconnect();
         },
       );
-    }, delay);
-    this.retryTimer.unref();
+    });
+    if (!scheduled) {
+      this.logger.error({ attempts: this.schedule.attempts }, 'upstream gave up reconnecting');
+      this.setState('failed');
+    }
   }
 
   private startHealthChecks(generation: number): void {
@@ -390,6 +317,8 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
   }
 
   status(): UpstreamStatus {
+    const since = this.schedule.connectedSince;
+    const next = this.schedule.nextAttemptAt;
     const blocked = this.options.pinning
       .blockedTools()
       .filter((r) => r.upstream === this.name)
@@ -404,8 +333,8 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
       breaker: { state: this.breaker.state, consecutiveFailures: this.breaker.consecutiveFailures, retryInMs: this.breaker.retryInMs() },
       restarts: this.restarts,
       inFlight: this.inFlight.size,
-      ...(this.connectedAt === undefined ? {} : { connectedSince: new Date(this.connectedAt).toISOString() }),
-      ...(this.nextAttemptAt === undefined ? {} : { nextAttemptInMs: Math.max(0, this.nextAttemptAt - this.now()) }),
+      ...(since === undefined ? {} : { connectedSince: new Date(since).toISOString() }),
+      ...(next === undefined ? {} : { nextAttemptInMs: Math.max(0, next - this.now()) }),
       ...(blocked.length > 0 ? { blockedTools: blocked } : {}),
       ...(this.lastError ? { error: this.lastError } : {}),
     };
@@ -413,8 +342,8 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
 
   async close(): Promise<void> {
     this.setState('closed');
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    this.schedule.stop();
+    clearTimeout(this.relistTimer);
     this.stopHealthChecks();
     const client = this.client;
     this.client = undefined;

@@ -1,0 +1,51 @@
+import type { LoggingMessageNotificationParams } from '@modelcontextprotocol/client';
+import type { Logger } from '@switchboard/kit';
+import type { Telemetry } from '../telemetry/index.ts';
+import type { BreakerState } from './breaker.ts';
+import type { ConnectContext } from './connect.ts';
+import type { ToolPinning } from './pinning.ts';
+
+export type UpstreamState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+export interface UpstreamOptions {
+  connect: ConnectContext;
+  logger: Logger;
+  telemetry: Telemetry;
+  pinning: ToolPinning;
+  /** The hub-wide `pinTools`; an upstream's own setting wins. */
+  pinTools: boolean;
+  now?: () => number;
+  random?: () => number;
+}
+
+/** Which of an upstream's lists changed (all of them when it connects or is lost). */
+export interface ListsChanged {
+  tools: boolean;
+  resources: boolean;
+  prompts: boolean;
+}
+
+export interface UpstreamEvents {
+  lists: [ListsChanged];
+  state: [UpstreamState];
+  /** A log message the upstream sent (`notifications/message`). */
+  log: [LoggingMessageNotificationParams];
+  /** `notifications/resources/updated` for one of its (un-namespaced) URIs. */
+  resourceUpdated: [string];
+}
+
+export interface UpstreamStatus {
+  name: string;
+  transport: 'stdio' | 'http';
+  state: UpstreamState;
+  tools: number;
+  resources: number;
+  prompts: number;
+  breaker: { state: BreakerState; consecutiveFailures: number; retryInMs: number };
+  restarts: number;
+  inFlight: number;
+  connectedSince?: string;
+  nextAttemptInMs?: number;
+  blockedTools?: string[];
+  error?: string;
+}
