@@ -27,5 +27,6 @@ export {
   SqliteAuditStore,
   sqliteAuditFile,
 } from './policy/index.ts';
+export { McpVectorStore, type McpVectorStoreOptions, renderContext, retrieveContext } from './rag/index.ts';
 export { correlationIdFrom, HubMetrics, Telemetry } from './telemetry/index.ts';
 export { pinFileOf, ToolPinStore, type ToolRedefinition, type UpstreamStatus } from './upstreams/index.ts';
