@@ -16,6 +16,7 @@ export interface RunServerOptions {
 }
 
 export interface RunningServer {
+  transport: 'stdio' | 'http';
   /** The `/mcp` URL when serving HTTP. */
   url?: string;
   close(): Promise<void>;
@@ -28,6 +29,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     const handle = serveStdio(() => factory(), { onerror: (error) => logger.warn({ err: error }, 'stdio transport error') });
     logger.info({ transport: 'stdio' }, 'serving');
     return {
+      transport: 'stdio',
       close: async () => {
         await handle.close();
         await options.close?.();
@@ -44,6 +46,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   const url = `http://${host}:${port}/mcp`;
   logger.info({ transport: 'http', url }, 'listening');
   return {
+    transport: 'http',
     url,
     close: async () => {
       await handler.close();

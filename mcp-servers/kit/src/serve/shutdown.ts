@@ -1,7 +1,10 @@
 import type { Logger } from '../logger.ts';
 
-/** Closes `running` once on SIGINT/SIGTERM (or stdin end for stdio), then exits. */
-export function closeOnSignals(running: { close(): Promise<void> }, logger: Logger): void {
+/**
+ * Closes `running` once on SIGINT/SIGTERM, or when stdin ends for a stdio server: a parent that dies
+ * (even by SIGKILL) closes our stdin, and a server must not outlive it as an orphan.
+ */
+export function closeOnSignals(running: { close(): Promise<void>; transport?: 'stdio' | 'http' }, logger: Logger): void {
   let closing = false;
   const stop = (reason: string) => {
     if (closing) return;
@@ -17,4 +20,8 @@ export function closeOnSignals(running: { close(): Promise<void> }, logger: Logg
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  if (running.transport === 'stdio') {
+    process.stdin.once('end', () => stop('stdin closed'));
+    process.stdin.once('close', () => stop('stdin closed'));
+  }
 }
