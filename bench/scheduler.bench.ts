@@ -185,3 +185,5 @@ export async function run(): Promise<BenchFigure[]> {
   }
   return figures;
 }
+
+export { bullmq, pgBoss, postgres, sqlite };

@@ -12,8 +12,8 @@ import type { TaskStore } from '../src/scheduler/store/types.ts';
 import { allFinal, killHard, spawnWorker, stopGently, submitRecordTasks, until } from './support/crash-run.ts';
 import { DATABASE_URL, postgresUnavailable, randomSchema, reportMissingPostgres } from './support/postgres.ts';
 
-const TASKS = 24;
-const HOLD_MS = 300;
+const TASKS = 40;
+const HOLD_MS = 400;
 
 /** What every crash run must show: all tasks succeeded, each side effect once, and the crash did hit work in flight. */
 async function assertExactlyOnce(store: TaskStore, ids: string[], results: { task_id: string }[], executions: { task_id: string }[]) {
@@ -49,10 +49,10 @@ describe('crash recovery on SQLite: SIGKILL a worker mid-run, restart it', () =>
     results.exec('CREATE TABLE results (task_id TEXT PRIMARY KEY, value TEXT); CREATE TABLE executions (task_id TEXT, worker TEXT)');
     const store = new SqliteTaskStore(location);
     const api = new Scheduler({ store, executor: async () => assert.fail('the API process runs nothing'), workers: 0 });
-    const ids = await submitRecordTasks(api, TASKS, HOLD_MS);
     const count = () => (results.prepare('SELECT COUNT(*) AS n FROM results').get() as { n: number }).n;
     const options = { store: 'sqlite', location, results: resultsFile };
     const first = await spawnWorker({ ...options, name: 'worker-1' });
+    const ids = await submitRecordTasks(api, TASKS, HOLD_MS);
     await until(async () => count() >= 6, 'the first results');
     await killHard(first);
     const killedAt = count();
@@ -90,12 +90,14 @@ describe('crash recovery on Postgres: two workers share the queue, one is SIGKIL
     store = await PostgresTaskStore.open({ url: DATABASE_URL, schema });
     await pool.query('CREATE TABLE results (task_id TEXT PRIMARY KEY, value TEXT); CREATE TABLE executions (task_id TEXT, worker TEXT)');
     const api = new Scheduler({ store, executor: async () => assert.fail('the API process runs nothing'), workers: 0 });
-    const ids = await submitRecordTasks(api, TASKS, HOLD_MS);
     const count = async () => Number((await pool.query('SELECT COUNT(*) AS n FROM results')).rows[0].n);
     const options = { store: 'postgres', location: DATABASE_URL, schema };
-    const victim = await spawnWorker({ ...options, name: 'worker-a' });
-    const survivor = await spawnWorker({ ...options, name: 'worker-b' });
+    const [victim, survivor] = await Promise.all([
+      spawnWorker({ ...options, name: 'worker-a' }),
+      spawnWorker({ ...options, name: 'worker-b' }),
+    ]);
     let restarted: Awaited<ReturnType<typeof spawnWorker>> | undefined;
+    const ids = await submitRecordTasks(api, TASKS, HOLD_MS);
     try {
       await until(async () => (await count()) >= 6, 'the first results');
       await killHard(victim);

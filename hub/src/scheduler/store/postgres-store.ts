@@ -188,13 +188,15 @@ export class PostgresTaskStore implements TaskStore {
          RETURNING t.id, t.parent_id, t.step_id, t.state, t.attempts, t.error),
        logged AS (
          INSERT INTO task_events (task_id, parent_id, step_id, state, from_state, attempt, at, error)
-         SELECT id, parent_id, step_id, state, 'running', attempts, ?, error FROM done RETURNING id, task_id)
+         SELECT id, parent_id, step_id, state, 'running', attempts, ?, error FROM done RETURNING id, task_id),
+       finishing AS (SELECT parent_id, count(*) AS n FROM done WHERE parent_id IS NOT NULL GROUP BY parent_id),
+       settling AS (
+         SELECT f.parent_id FROM finishing f
+         WHERE (SELECT count(*) FROM tasks m WHERE m.parent_id = f.parent_id AND m.state IN ('blocked', 'queued', 'running')) <= f.n)
        SELECT done.*, logged.id AS event_id,
          EXISTS (SELECT 1 FROM task_deps d WHERE d.depends_on = done.id) AS has_dependants,
-         (done.parent_id IS NOT NULL AND
-           (SELECT count(*) FROM tasks m WHERE m.parent_id = done.parent_id AND m.state IN ('blocked', 'queued', 'running'))
-             <= (SELECT count(*) FROM done d2 WHERE d2.parent_id = done.parent_id)) AS group_may_finish
-       FROM done JOIN logged ON logged.task_id = done.id ORDER BY logged.id`,
+         settling.parent_id IS NOT NULL AS group_may_finish
+       FROM done JOIN logged ON logged.task_id = done.id LEFT JOIN settling ON settling.parent_id = done.parent_id ORDER BY logged.id`,
       [JSON.stringify(input), now, now, now],
     );
     return {

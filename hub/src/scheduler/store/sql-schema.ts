@@ -25,6 +25,7 @@ export function taskSchemaSql(dialect: 'sqlite' | 'postgres'): string[] {
     `CREATE INDEX IF NOT EXISTS tasks_deadline ON tasks (deadline) WHERE deadline IS NOT NULL AND state IN ('blocked', 'queued', 'running')`,
     `CREATE INDEX IF NOT EXISTS tasks_blocked ON tasks (state) WHERE state = 'blocked'`,
     'CREATE INDEX IF NOT EXISTS tasks_parent ON tasks (parent_id)',
+    `CREATE INDEX IF NOT EXISTS tasks_open_members ON tasks (parent_id) WHERE state IN ('blocked', 'queued', 'running')`,
     `CREATE UNIQUE INDEX IF NOT EXISTS tasks_idempotency ON tasks (idem_scope, idem_key) WHERE idem_key IS NOT NULL`,
     'CREATE TABLE IF NOT EXISTS task_deps (depends_on TEXT NOT NULL, task_id TEXT NOT NULL, PRIMARY KEY (depends_on, task_id))',
     `CREATE TABLE IF NOT EXISTS task_events (${eventId}, task_id TEXT NOT NULL, parent_id TEXT, step_id TEXT,
