@@ -55,7 +55,11 @@ export class Authenticator implements OAuthTokenVerifier {
     return new URL(this.options.auth.resource ?? `${new URL(request.url).origin}/mcp`);
   }
 
-  /** RFC 9728 Protected Resource Metadata for this hub. */
+  /**
+   * RFC 9728 Protected Resource Metadata for this hub. Built here rather than with the SDK's
+   * buildOAuthProtectedResourceMetadata, which needs the authorization server's full RFC 8414
+   * metadata: a hub on API keys has no authorization server, and one on JWTs knows only the issuer.
+   */
   protectedResourceMetadata(request: Request): Record<string, unknown> {
     const { auth } = this.options;
     const issuer = auth.jwt?.issuer;
