@@ -20,13 +20,15 @@ export const DEFAULT_CONFIG_FILE = 'switchboard.yaml';
 /**
  * The configuration used when there is no switchboard.yaml: the fs server over `./work` (the CLI creates it on
  * demand by the server, never the directory holding this config or the roles), served on loopback.
+ * Without tokens (`auth: none`: the local user already owns this machine, and binding wider is
+ * refused), unless SWITCHBOARD_API_KEY_SHA256 names an admin key, as a container run needs.
  */
-export function embeddedDefaults(): unknown {
+export function embeddedDefaults(env: NodeJS.ProcessEnv = process.env): unknown {
+  const keyHash = env.SWITCHBOARD_API_KEY_SHA256;
   return {
     hub: { name: 'switchboard', http: { host: '127.0.0.1', port: 7700 } },
     upstreams: { fs: { server: 'fs', args: ['--root', './work'] } },
-    // Loopback only, so no tokens: the local user already owns this machine. Binding wider is refused.
-    auth: 'none',
+    auth: keyHash ? { apiKeys: [{ id: 'default', role: 'admin', sha256: keyHash }] } : 'none',
   };
 }
 
@@ -56,7 +58,9 @@ export function loadHubConfig(
   const env = options.env ?? process.env;
   const candidate = options.file ?? (existsSync(resolve(cwd, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined);
   if (candidate === undefined) {
-    const config = HubConfigSchema.parse(embeddedDefaults());
+    const parsed = HubConfigSchema.safeParse(embeddedDefaults(env));
+    if (!parsed.success) throw configErrorFromZod('<embedded defaults>', parsed.error);
+    const config = parsed.data;
     return { config, source: '<embedded defaults>', baseDir: cwd, rolesDir: options.defaultRolesDir };
   }
   const path = resolve(cwd, candidate);

@@ -12,5 +12,5 @@ export function isLoopbackHost(host: string): boolean {
 
 /** The one message for `auth: none` on a wider bind, used by the config check and by the HTTP face. */
 export function authNoneRefusal(host: string): string {
-  return `none is allowed only on a loopback bind (127.0.0.1, ::1, localhost), not on '${host}'; configure auth.apiKeys or auth.jwt (docs/security.md)`;
+  return `none is allowed only on a loopback bind (127.0.0.1, ::1, localhost), not on '${host}'; configure auth.apiKeys or auth.jwt, or set SWITCHBOARD_API_KEY_SHA256 for the embedded defaults (docs/security.md)`;
 }

@@ -93,3 +93,17 @@ describe('shipped configs', () => {
     }
   });
 });
+
+describe('embedded defaults', () => {
+  it('run without tokens on loopback, or with the admin key SWITCHBOARD_API_KEY_SHA256 names', () => {
+    const open = loadHubConfig({ cwd: '/nonexistent-dir', env: {} });
+    assert.equal(open.config.auth.mode, 'none');
+    const keyed = loadHubConfig({ cwd: '/nonexistent-dir', env: { SWITCHBOARD_API_KEY_SHA256: 'd'.repeat(64) } });
+    assert.equal(keyed.config.auth.mode, 'required');
+    assert.deepEqual(keyed.config.auth.apiKeys, [{ id: 'default', role: 'admin', sha256: 'd'.repeat(64) }]);
+    assert.throws(
+      () => loadHubConfig({ cwd: '/nonexistent-dir', env: { SWITCHBOARD_API_KEY_SHA256: 'plaintext' } }),
+      /<embedded defaults>: auth\.apiKeys\[0\]\.sha256/,
+    );
+  });
+});
