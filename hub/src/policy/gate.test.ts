@@ -149,6 +149,14 @@ describe('call gate', () => {
     assert.deepEqual(records[0]?.argKeys, ['content', 'path']);
   });
 
+  it('records a bounded prefix of an absurdly long tool name', async () => {
+    const { call, audit } = gateWith();
+    await call(`fs__${'x'.repeat(100_000)}`, { path: 'src/a' });
+    const [record] = await audit.query({});
+    assert.equal(record?.tool.length, 257);
+    assert.equal(record?.outcome, 'ok');
+  });
+
   it('does not run a call the audit log cannot record', async () => {
     const broken: AuditStore = Object.assign(new MemoryAuditStore(), {
       begin: async () => {

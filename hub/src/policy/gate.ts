@@ -6,6 +6,9 @@ import type { Policy } from './policy.ts';
 import type { Principal } from './principal.ts';
 import type { Clock, QuotaLimiter } from './quota.ts';
 
+/** A tool name is the caller's to choose, even an unknown one; the audit log keeps a bounded prefix. */
+const MAX_LOGGED_NAME = 256;
+
 export interface GateCall {
   principal: Principal;
   tool: string;
@@ -43,7 +46,7 @@ export class CallGate {
       principal: principal.id,
       role: principal.role,
       ...(principal.onBehalfOf === undefined ? {} : { onBehalfOf: principal.onBehalfOf }),
-      tool,
+      tool: tool.length > MAX_LOGGED_NAME ? `${tool.slice(0, MAX_LOGGED_NAME)}…` : tool,
       ...digestArguments(args),
       correlationId: call.correlationId,
       depth: call.depth,
