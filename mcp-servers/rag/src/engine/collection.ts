@@ -116,6 +116,11 @@ export class OpenCollection {
     return this.vectors.kind;
   }
 
+  /** The vector index itself, for diagnostics and benchmarks. */
+  get vectorIndex(): VectorIndex {
+    return this.vectors;
+  }
+
   get vectorBytes(): number {
     return this.vectors.memoryBytes();
   }

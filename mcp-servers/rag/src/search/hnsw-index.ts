@@ -20,7 +20,8 @@ function newGraph(dimensions: number): HierarchicalNSW {
   return new addon.HierarchicalNSW('ip', dimensions);
 }
 
-export const DEFAULT_HNSW: HnswOptions = { m: 16, efConstruction: 200, efSearch: 100 };
+// efSearch 200: on 1024-dimensional hashed vectors recall@10 is ~0.7 at 100 and ~0.85 at 200 (bench/rag-speed).
+export const DEFAULT_HNSW: HnswOptions = { m: 16, efConstruction: 200, efSearch: 200 };
 
 /**
  * Approximate search with hnswlib's HNSW graph (inner-product space over unit vectors), for
