@@ -17,18 +17,25 @@ export function registerPassThrough(
   options: HubMcpServerOptions & { mayUse: (upstream: string) => boolean },
 ): void {
   const { mayUse } = options;
+  /** For a list: asks the policy once per upstream, not once per item. */
+  const usable = () => {
+    const seen = new Map<string, boolean>();
+    return (upstream: string) => seen.get(upstream) ?? seen.set(upstream, mayUse(upstream)).get(upstream) === true;
+  };
   const upstreamOf = (ns: string) => ns.slice(0, Math.max(0, ns.indexOf('+')));
   const forwardOptions = (ctx: ServerContext) => ({
     correlationId: correlationIdFrom(ctx.mcpReq._meta as Record<string, unknown> | undefined),
     signal: ctx.mcpReq.signal,
   });
 
-  server.setRequestHandler('resources/list', async () => ({
-    resources: hub.catalog.resources().filter((r) => mayUse(upstreamOf(r.uri))),
-  }));
-  server.setRequestHandler('resources/templates/list', async () => ({
-    resourceTemplates: hub.catalog.resourceTemplates().filter((t) => mayUse(upstreamOf(t.uriTemplate))),
-  }));
+  server.setRequestHandler('resources/list', async () => {
+    const ok = usable();
+    return { resources: hub.catalog.resources().filter((r) => ok(upstreamOf(r.uri))) };
+  });
+  server.setRequestHandler('resources/templates/list', async () => {
+    const ok = usable();
+    return { resourceTemplates: hub.catalog.resourceTemplates().filter((t) => ok(upstreamOf(t.uriTemplate))) };
+  });
   server.setRequestHandler('resources/read', async (request, ctx) => {
     const target = resolveUri(hub, request.params.uri, mayUse);
     return asProtocolErrors(() => upstream(hub, target.upstream).readResource(target.uri, forwardOptions(ctx)));
@@ -52,12 +59,15 @@ export function registerPassThrough(
     return {};
   });
 
-  server.setRequestHandler('prompts/list', async () => ({
-    prompts: hub.catalog.prompts().filter((p) => {
-      const entry = hub.catalog.resolvePrompt(p.name);
-      return entry !== undefined && mayUse(entry.upstream);
-    }),
-  }));
+  server.setRequestHandler('prompts/list', async () => {
+    const ok = usable();
+    return {
+      prompts: hub.catalog.prompts().filter((p) => {
+        const entry = hub.catalog.resolvePrompt(p.name);
+        return entry !== undefined && ok(entry.upstream);
+      }),
+    };
+  });
   server.setRequestHandler('prompts/get', async (request, ctx) => {
     const entry = hub.catalog.resolvePrompt(request.params.name);
     if (entry === undefined || !mayUse(entry.upstream)) {
