@@ -38,7 +38,7 @@ function raceHook(): { hook: RaceHook; arm: Fixture['armRace']; raced: () => boo
 function config(root: string, readOnlyRoot: string, missing: string, protectedDir: string, mock = false) {
   return FsConfigSchema.parse({
     roots: [{ path: root, deny: ['private/**'] }, { path: readOnlyRoot, readOnly: true }, missing],
-    protect: [join(root, protectedDir)],
+    protect: [join(root, protectedDir), join(root, 'nested/deep/keys.yaml')],
     mock,
     ...limits,
   });
@@ -84,6 +84,7 @@ await contractSuite<Fixture>(
             secret: '/srv/outside/secret.txt',
             outside: '/srv/outside',
             outsideNames: async () => (await backend.readDir('/srv/outside', () => {})).map((e) => e.name).sort(),
+            secretText: async () => new TextDecoder().decode(await backend.readFile('/srv/outside/secret.txt', () => {}, 1 << 20)),
             missingRoot: '/srv/missing',
             readOnlyRoot: '/srv/ro',
             protectedDir: 'config',
@@ -126,6 +127,7 @@ await contractSuite<Fixture>(
             secret: join(outside, 'secret.txt'),
             outside,
             outsideNames: async () => readdirSync(outside).sort(),
+            secretText: async () => readFileSync(join(outside, 'secret.txt'), 'utf8'),
             missingRoot: join(base, 'missing'),
             readOnlyRoot: ro,
             protectedDir: 'config',

@@ -212,6 +212,14 @@ await contractSuite<Fixture>(
       assert.match(env, /^SB_TEST_PASS=passed-through$/m);
       assert.match(env, /^PATH=\/usr\/local\/bin:\/usr\/bin:\/bin$/m);
       assert.doesNotMatch(env, /^HOME=\/root$/m);
+      // Exactly the built environment: nothing of the server's, or of the remote login session's.
+      const names = env
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.slice(0, line.indexOf('=')))
+        .filter((name) => name !== 'SWITCHBOARD_RUN_ID')
+        .sort();
+      assert.deepEqual(names, ['GIT_CONFIG_NOSYSTEM', 'GIT_TERMINAL_PROMPT', 'HOME', 'LANG', 'NO_COLOR', 'PATH', 'SB_TEST_PASS']);
       const greeting = await run({ argv: ['printenv', 'GREETING'], env: { GREETING: 'hello; $(id)' } });
       assert.equal(out(greeting).stdout, 'hello; $(id)\n');
       for (const name of ['LD_PRELOAD', 'PATH', 'NODE_OPTIONS', 'GIT_SSH_COMMAND', 'BASH_ENV', 'OTHER']) {

@@ -65,6 +65,7 @@ export function confinementCases(h: H): void {
   it('denies the default and per-root deny globs, through symlinks too, and hides them from listings', async () => {
     await h.fixture.write('.env', 'TOKEN=1');
     await h.fixture.write('app/.env', 'TOKEN=2');
+    await h.fixture.write('app/main.ts', 'export {}');
     await h.fixture.write('.git/config', '[core]');
     await h.fixture.write('private/notes.txt', 'mine');
     await h.fixture.write('keys/server.pem', '-----BEGIN');
@@ -79,6 +80,7 @@ export function confinementCases(h: H): void {
       ['read_file', { path: 'keys/server.pem' }],
       ['read_file', { path: 'innocent-name' }],
       ['move', { path: 'app/.env', destination: 'app/env.txt' }],
+      ['move', { path: 'app', destination: 'app-moved' }],
       ['move', { path: 'docs', destination: '.git/docs' }],
       ['delete', { path: 'app', recursive: true }],
       ['list_dir', { path: 'private' }],
@@ -88,6 +90,7 @@ export function confinementCases(h: H): void {
     }
     assert.equal(await h.fixture.read('.git/config'), '[core]');
     assert.equal(await h.fixture.read('app/.env'), 'TOKEN=2');
+    assert.equal(await h.fixture.read('app/main.ts'), 'export {}', 'a refused recursive delete deletes nothing');
     const listing = structured<{ entries: { name: string }[]; hidden: number }>(await h.call('list_dir', { path: '.' }));
     const names = listing.entries.map((e) => e.name);
     for (const hidden of ['.env', '.git', 'private']) assert.ok(!names.includes(hidden), hidden);
@@ -137,6 +140,17 @@ export function confinementCases(h: H): void {
     }
     const names = structured<{ entries: { name: string }[] }>(await h.call('list_dir', { path: '.' })).entries.map((e) => e.name);
     assert.ok(!names.includes(dir));
+    // A protected file deeper down: the directories above it cannot be moved or deleted whole.
+    await h.fixture.write('nested/deep/keys.yaml', 'k');
+    await h.fixture.write('nested/other.txt', 'o');
+    for (const [tool, args] of [
+      ['move', { path: 'nested', destination: 'moved-nested' }],
+      ['delete', { path: 'nested', recursive: true }],
+    ] as const) {
+      assert.equal(code(await h.call(tool, args)), 'ACL_DENIED', tool);
+    }
+    assert.equal(await h.fixture.read('nested/other.txt'), 'o');
+    assert.equal((await h.call('delete', { path: 'nested/other.txt' })).isError, undefined);
     assert.equal(await h.fixture.read(`${dir}/switchboard.yaml`), 'roles: ../roles');
   });
 }

@@ -20,6 +20,8 @@ export interface Fixture {
   outside: string;
   /** Lists what is in `outside` (names), to show nothing appeared there. */
   outsideNames(): Promise<string[]>;
+  /** The secret file's content, read directly (to show it was not written through a symlink). */
+  secretText(): Promise<string>;
   /** A configured root that does not exist. */
   missingRoot: string;
   /** A configured read-only root holding `ro.txt`. */

@@ -10,6 +10,7 @@ import { code, type H } from './fixture.ts';
 export function raceCases(h: H): void {
   const outsideIntact = async () => {
     assert.deepEqual(await h.fixture.outsideNames(), ['secret.txt']);
+    assert.equal(await h.fixture.secretText(), 'top secret');
   };
 
   const cases: { name: string; operation: string; swap: string; tool: string; args: Record<string, unknown> }[] = [
