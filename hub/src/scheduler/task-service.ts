@@ -15,6 +15,8 @@ export interface TaskHost {
     options: { signal?: AbortSignal; correlationId: string; principal: never },
   ): Promise<CallToolResult>;
   has(name: string): boolean;
+  /** The configured upstreams, connected or not: a task may wait for one that is reconnecting. */
+  readonly config: { upstreams: Record<string, unknown> };
   /** Runs tasks submitted without a principal (the CLI, stdio before auth resolves one). */
   readonly localPrincipal: TaskPrincipal;
 }
@@ -46,6 +48,10 @@ export class TaskService {
           : { kind: 'memory' },
       dataDir,
     );
+    const configuredUpstream = (target: string) => {
+      const split = target.indexOf('__');
+      return split > 0 && Object.hasOwn(host.config.upstreams, target.slice(0, split));
+    };
     const scheduler = new Scheduler({
       store,
       workers: config.workers,
@@ -57,7 +63,8 @@ export class TaskService {
       claimBatch: config.claimBatch,
       checkTarget: (target) => {
         if (target.startsWith('hub__')) return `'${target}': tasks cannot call the hub's own task tools`;
-        return host.has(target) ? undefined : `no tool '${target}' (tools/list shows what exists; is its upstream connected?)`;
+        if (host.has(target) || configuredUpstream(target)) return undefined;
+        return `no tool '${target}' (tools/list shows what exists; an upstream's tools are named <upstream>__<tool>)`;
       },
       executor: async (target, input, context) => {
         const principal = (context.principal ?? host.localPrincipal) as never;
@@ -65,8 +72,12 @@ export class TaskService {
           return await host.callTool(target, input, { signal: context.signal, correlationId: context.correlationId, principal });
         } catch (error) {
           // The hub throws only for a tool nobody serves (any more): a failed task, not worth a retry.
-          if ((error as Error).name === 'UnknownToolError')
+          if ((error as Error).name === 'UnknownToolError') {
+            // Its upstream is configured but not connected (yet): worth another attempt after the backoff.
+            if (configuredUpstream(target))
+              return toolErrorResult(new ToolError('UPSTREAM_UNAVAILABLE', `${(error as Error).message}: its upstream is not connected`));
             return toolErrorResult(new ToolError('NOT_FOUND', (error as Error).message, 'target'));
+          }
           throw error;
         }
       },
