@@ -72,7 +72,7 @@ describe('the hub task service', () => {
       assert.ok(calls.every((c) => (c.principal as { id: string }).id === 'key:ci'));
       const local = (await service.scheduler.submit({ target: 'fs__stat', input: {} })).task;
       await service.scheduler.waitFor(local.id, 20_000);
-      assert.equal((calls.at(-1)?.principal as { id: string }).id, 'local:me');
+      assert.equal((calls.at(-1)!.principal as { id: string }).id, 'local:me');
     } finally {
       await service.close();
     }
