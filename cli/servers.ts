@@ -11,6 +11,7 @@ const servers: Record<string, () => Promise<{ main: ServerMain }>> = {
   mongo: () => import('@switchboard/server-mongo/main'),
   s3: () => import('@switchboard/server-s3/main'),
   queue: () => import('@switchboard/server-queue/main'),
+  kafka: () => import('@switchboard/server-kafka/main'),
   sql: () => import('@switchboard/server-sql/main'),
 };
 

@@ -85,7 +85,7 @@ describe('kafka server flags', () => {
 
   it('starts the mock with every exactly named allowlisted topic, and never an internal one', async () => {
     const { config } = parseKafkaArgs(['--mock', '--topic', 'orders', '--consume-topic', 'audit', '--produce-topic', 'events.*'], {});
-    const backend = createBackend(config);
+    const backend = await createBackend(config);
     assert.equal(backend.kind, 'memory');
     assert.deepEqual(await backend.listTopics(() => true), [
       { topic: 'audit', partitions: 1 },

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { closeOnSignals, createLogger, type Logger, parseServerFlags, runServer, ToolError } from '@switchboard/kit';
 import type { KafkaBackend } from './backend.ts';
 import { MemoryKafkaBackend } from './backend-mock.ts';
-import { createKafkaBackend } from './backend-real.ts';
 import { type KafkaConfig, KafkaConfigSchema } from './config.ts';
 import { createServer } from './server.ts';
 
@@ -107,9 +106,12 @@ export function parseKafkaArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   return { config: parsed.data, transport };
 }
 
-/** The mock starts with every exactly-named allowlisted topic, one partition each. */
-export function createBackend(config: KafkaConfig, logger?: Logger): KafkaBackend {
-  if (!config.mock) return createKafkaBackend(config, logger);
+/**
+ * The mock starts with every exactly-named allowlisted topic, one partition each. kafkajs loads only
+ * for a real cluster: the hub starts every mock upstream at once, and each module read counts there.
+ */
+export async function createBackend(config: KafkaConfig, logger?: Logger): Promise<KafkaBackend> {
+  if (!config.mock) return (await import('./backend-real.ts')).createKafkaBackend(config, logger);
   const named = [...config.produceTopics, ...config.consumeTopics].filter((name) => !name.includes('*') && !name.startsWith('__'));
   return new MemoryKafkaBackend([...new Set(named)].map((name) => [name, 1] as [string, number]));
 }
@@ -121,7 +123,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const { config, transport } = parseKafkaArgs(argv);
   const logger = createLogger('kafka');
-  const backend = createBackend(config, logger);
+  const backend = await createBackend(config, logger);
   const running = await runServer({ factory: () => createServer(backend, config).server, transport, logger, close: () => backend.close() });
   logger.info(
     {
