@@ -9,6 +9,11 @@ import { UsageError } from './usage.ts';
  * on the host, never a hub tool: an agent must not approve its own tools.
  */
 export async function pins(argv: string[]): Promise<void> {
+  await runPins(argv, (text) => process.stdout.write(text));
+}
+
+/** `pins` writing to `write`. */
+export async function runPins(argv: string[], write: (text: string) => void): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: { config: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } },
@@ -21,15 +26,13 @@ export async function pins(argv: string[]): Promise<void> {
   const [action = 'list', ...tools] = positionals;
   if (action === 'list') {
     const report = { file, pending: Object.fromEntries(store.pendingEntries()), approved: Object.fromEntries(store.entries()) };
-    if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (values.json) write(`${JSON.stringify(report, null, 2)}\n`);
     else {
-      process.stdout.write(`pins: ${file}\n`);
+      write(`pins: ${file}\n`);
       const pending = store.pendingEntries();
-      process.stdout.write(
-        pending.length === 0 ? 'no redefined tools awaiting approval\n' : 'redefined since approval, blocked until approved:\n',
-      );
-      for (const [tool, p] of pending) process.stdout.write(`  ${tool.padEnd(40)} (${p.upstream}, seen ${p.seenAt})\n`);
-      process.stdout.write(`${store.entries().length} approved tool definitions\n`);
+      write(pending.length === 0 ? 'no redefined tools awaiting approval\n' : 'redefined since approval, blocked until approved:\n');
+      for (const [tool, p] of pending) write(`  ${tool.padEnd(40)} (${p.upstream}, seen ${p.seenAt})\n`);
+      write(`${store.entries().length} approved tool definitions\n`);
     }
     return;
   }
@@ -37,6 +40,6 @@ export async function pins(argv: string[]): Promise<void> {
   const names = values.all ? store.pendingEntries().map(([tool]) => tool) : tools;
   if (names.length === 0) throw new UsageError('switchboard pins approve: name the tools to approve, or --all');
   const unknown = names.filter((tool) => !store.approvePending(tool));
-  for (const tool of names.filter((t) => !unknown.includes(t))) process.stdout.write(`approved ${tool}\n`);
+  for (const tool of names.filter((t) => !unknown.includes(t))) write(`approved ${tool}\n`);
   if (unknown.length > 0) throw new UsageError(`nothing pending for ${unknown.join(', ')} (switchboard pins list shows what is)`);
 }

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ToolPinStore } from '@switchboard/hub';
-import { renderStatus } from './status.ts';
+import { runPins } from './pins.ts';
+import { renderStatus, runStatus } from './status.ts';
+import { UsageError } from './usage.ts';
 
 const cli = join(import.meta.dirname, '..', 'bin', 'switchboard.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'cli-status-'));
@@ -29,6 +31,17 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
     });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs a command in this process, collecting what it prints. */
+async function inProcess(
+  run: (write: (text: string) => void) => Promise<unknown>,
+): Promise<{ code: number; stdout: string }> {
+  let stdout = '';
+  const code = await run((text) => {
+    stdout += text;
+  });
+  return { code: typeof code === 'number' ? code : 0, stdout };
 }
 
 const notReady = {
@@ -83,18 +96,23 @@ describe('switchboard status', () => {
     await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(hub.address() as AddressInfo).port}`;
     try {
-      const result = await run(['status', '--url', url]);
-      assert.equal(result.code, 1, result.stderr);
+      const result = await inProcess((write) => runStatus(['--url', url], write));
+      assert.equal(result.code, 1);
       assert.match(result.stdout, /NOT READY/);
       assert.match(result.stdout, /sql\s+http\s+reconnecting/);
-      const json = await run(['status', '--url', url, '--json']);
+      const json = await inProcess((write) => runStatus(['--url', url, '--json'], write));
       assert.deepEqual(JSON.parse(json.stdout), notReady);
+      // the command is wired into the CLI, exit code included
+      const cliRun = await run(['status', '--url', url]);
+      assert.equal(cliRun.code, 1, cliRun.stderr);
+      assert.match(cliRun.stdout, /NOT READY/);
     } finally {
       hub.close();
     }
-    const down = await run(['status', '--url', url]);
-    assert.equal(down.code, 2);
-    assert.match(down.stderr, /no hub answering at http:\/\/127\.0\.0\.1:\d+/);
+    await assert.rejects(
+      runStatus(['--url', url], () => {}),
+      (error: Error) => error instanceof UsageError && /no hub answering at http:\/\/127\.0\.0\.1:\d+/.test(error.message),
+    );
   });
 });
 
@@ -105,17 +123,16 @@ describe('switchboard pins', () => {
     const store = new ToolPinStore(join(dir, 'state', 'tool-pins.json'));
     store.approve('fs__read_file', 'a'.repeat(64));
     store.markPending('fs__read_file', 'fs', 'b'.repeat(64));
-    const list = await run(['pins', '--config', config]);
-    assert.equal(list.code, 0, list.stderr);
+    const list = await inProcess((write) => runPins(['--config', config], write));
     assert.match(list.stdout, /blocked until approved:\n {2}fs__read_file\s+\(fs, seen /);
-    const approve = await run(['pins', 'approve', 'fs__read_file', '--config', config]);
-    assert.equal(approve.code, 0, approve.stderr);
+    const approve = await inProcess((write) => runPins(['approve', 'fs__read_file', '--config', config], write));
     assert.match(approve.stdout, /approved fs__read_file/);
     const saved = JSON.parse(readFileSync(join(dir, 'state', 'tool-pins.json'), 'utf8'));
     assert.equal(saved.pins.fs__read_file.fingerprint, 'b'.repeat(64));
     assert.deepEqual(saved.pending, {});
-    const again = await run(['pins', 'approve', 'fs__read_file', '--config', config]);
-    assert.equal(again.code, 2);
-    assert.match(again.stderr, /nothing pending for fs__read_file/);
+    await assert.rejects(
+      runPins(['approve', 'fs__read_file', '--config', config], () => {}),
+      /nothing pending for fs__read_file/,
+    );
   });
 });

@@ -21,6 +21,11 @@ interface UpstreamReport {
  * upstream is doing. Exit 0 when ready, 1 when not, 2 when the hub cannot be reached.
  */
 export async function status(argv: string[]): Promise<void> {
+  process.exitCode = await runStatus(argv, (text) => process.stdout.write(text));
+}
+
+/** `status` writing to `write`; resolves with the exit code. */
+export async function runStatus(argv: string[], write: (text: string) => void): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: { url: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } },
@@ -36,9 +41,8 @@ export async function status(argv: string[]): Promise<void> {
     );
   }
   const body = (await response.json()) as { ready: boolean; upstreams: UpstreamReport[] };
-  if (values.json) process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
-  else process.stdout.write(renderStatus(base, body));
-  process.exitCode = body.ready ? 0 : 1;
+  write(values.json ? `${JSON.stringify(body, null, 2)}\n` : renderStatus(base, body));
+  return body.ready ? 0 : 1;
 }
 
 function hubUrlFromConfig(file: string | undefined): string {
