@@ -34,9 +34,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 }
 
 /** Runs a command in this process, collecting what it prints. */
-async function inProcess(
-  run: (write: (text: string) => void) => Promise<unknown>,
-): Promise<{ code: number; stdout: string }> {
+async function inProcess(run: (write: (text: string) => void) => Promise<unknown>): Promise<{ code: number; stdout: string }> {
   let stdout = '';
   const code = await run((text) => {
     stdout += text;
