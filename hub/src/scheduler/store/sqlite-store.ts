@@ -3,10 +3,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { TaskEvent, TaskRecord } from '../task-model.ts';
 import { Mutex } from './mutex.ts';
-import { rowToTask } from './sql-rows.ts';
+import { chunk, rowToTask } from './sql-rows.ts';
 import { taskSchemaSql } from './sql-schema.ts';
 import { appendEvents, type Row, type SqlConn, type SqlDialect, sqlReads, sqlTx } from './sql-store.ts';
-import type { ClaimRequest, ClaimResult, ListFilter, StoreTx, TaskStore } from './types.ts';
+import type { ClaimRequest, ClaimResult, FinalCompletion, FinalOutcome, ListFilter, StoreTx, TaskStore } from './types.ts';
 
 const dialect: SqlDialect = {
   forUpdate: '',
@@ -98,6 +98,72 @@ export class SqliteTaskStore implements TaskStore {
         })),
       );
       return { tasks, events };
+    });
+  }
+
+  /** Final outcomes without loading whole rows: a fenced update, the events, then what needs the general rules. */
+  completeFinal(outcomes: readonly FinalOutcome[], now: number): Promise<FinalCompletion> {
+    return this.transaction(async () => {
+      const done: Row[] = [];
+      for (const part of chunk(outcomes, 500)) {
+        done.push(
+          ...this.run(
+            `UPDATE tasks SET state = v.column2, result = v.column3, error = v.column4, lease_owner = NULL, lease_until = NULL,
+               updated_at = ?, finished_at = ?
+             FROM (VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}) AS v
+             WHERE tasks.id = v.column1 AND tasks.state = 'running' AND tasks.lease_owner = v.column5 AND tasks.attempts = v.column6
+             RETURNING tasks.id, tasks.parent_id, tasks.step_id, tasks.state, tasks.attempts, tasks.error`,
+            [
+              now,
+              now,
+              ...part.flatMap((o) => [
+                o.taskId,
+                o.state,
+                o.result === null ? null : JSON.stringify(o.result),
+                o.error === null ? null : JSON.stringify(o.error),
+                o.owner,
+                o.attempt,
+              ]),
+            ],
+          ),
+        );
+      }
+      const events = await appendEvents(
+        this.conn,
+        done.map((row) => ({
+          taskId: String(row.id),
+          parentId: row.parent_id === null ? null : String(row.parent_id),
+          stepId: row.step_id === null ? null : String(row.step_id),
+          state: row.state as TaskEvent['state'],
+          from: 'running' as const,
+          attempt: Number(row.attempts),
+          at: now,
+          error: row.error === null ? null : JSON.parse(String(row.error)),
+          runAt: null,
+        })),
+      );
+      const ids = done.map((row) => String(row.id));
+      const withDependants = ids.length
+        ? this.run(`SELECT DISTINCT depends_on FROM task_deps WHERE depends_on IN (${ids.map(() => '?').join(', ')})`, ids).map((r) =>
+            String(r.depends_on),
+          )
+        : [];
+      // This connection sees its own writes: a group none of whose members is still open may have finished.
+      const parents = [
+        ...new Set(
+          done
+            .map((row) => row.parent_id)
+            .filter((id) => id !== null)
+            .map(String),
+        ),
+      ];
+      const groups = parents.filter(
+        (parent) =>
+          Number(
+            this.run(`SELECT COUNT(*) AS n FROM tasks WHERE parent_id = ? AND state IN ('blocked', 'queued', 'running')`, [parent])[0]?.n,
+          ) === 0,
+      );
+      return { events, withDependants, groups };
     });
   }
 
