@@ -8,6 +8,7 @@ import { checkHeaders, checkTopic } from '../guard.ts';
 import { topicField } from './fields.ts';
 
 const MAX_MESSAGES = 500;
+const SHOWN_OFFSETS = 20;
 
 const MessageInput = z
   .strictObject({
@@ -77,10 +78,11 @@ export function produceTool({ backend, config, scope }: KafkaDeps) {
             `messages.${index}.partition`,
           );
       const produced = await onCluster(subject, () => backend.produce(topic, records));
-      const where = [...new Set(produced.map((p) => p.partition))].sort((a, b) => a - b).join(', ');
+      const shown = produced.slice(0, SHOWN_OFFSETS).map((p) => `${p.partition}:${p.offset}`);
+      if (produced.length > SHOWN_OFFSETS) shown.push(`… (all ${produced.length} in structuredContent)`);
       return {
         structured: { topic, count: produced.length, bytes: total, messages: produced },
-        text: `produced ${produced.length} message(s), ${total} bytes, to '${topic}' (partition(s) ${where}; offsets ${produced.map((p) => `${p.partition}:${p.offset}`).join(' ')})`,
+        text: `produced ${produced.length} message(s), ${total} bytes, to '${topic}' (partition:offset ${shown.join(' ')})`,
       };
     },
   });
