@@ -50,7 +50,11 @@ export function createDiskBackend(options: { race?: RaceHook } = {}): FsBackend 
     async readFile(path, fence, maxBytes) {
       // In-root symlinks are followed by resolving first; the open itself never follows one.
       const real = await realpath(path);
-      const { parent, name } = await place(real, fence, 'readFile');
+      // `real` has no symlinks left: its directory needs no second realpath.
+      const parent = posix.dirname(real);
+      const name = posix.basename(real);
+      fence(real);
+      await race('readFile', path);
       return withDir(parent, async (dir) => {
         let handle: FileHandle;
         try {

@@ -31,6 +31,7 @@ type Policy = Pick<FsConfig, 'roots' | 'readOnly' | 'deny' | 'protect'>;
 export class Confinement {
   readonly roots: readonly string[];
   private protectReal: Promise<string[]> | undefined;
+  private readonly rootsReal = new Map<string, string>();
 
   constructor(
     private readonly backend: FsBackend,
@@ -55,11 +56,15 @@ export class Confinement {
     }
     this.refuseDenied(spec, lexical.relative, shown, field);
     if (protectedBy(this.policy.protect, lexical.absolute) !== undefined) throw protectedError(shown, field);
-    let rootReal: string;
-    try {
-      rootReal = await this.backend.realpath(lexical.root);
-    } catch {
-      throw new ToolError('NOT_FOUND', `root '${lexical.root}' is missing; the other roots still work`, field);
+    let rootReal = this.rootsReal.get(lexical.root);
+    if (rootReal === undefined) {
+      try {
+        rootReal = await this.backend.realpath(lexical.root);
+      } catch {
+        throw new ToolError('NOT_FOUND', `root '${lexical.root}' is missing; the other roots still work`, field);
+      }
+      // Kept once found (a missing root is asked again next time, so it can appear later).
+      this.rootsReal.set(lexical.root, rootReal);
     }
     const fence = this.fence(spec, rootReal, shown, field, await this.protectedReal());
     let real: string;
