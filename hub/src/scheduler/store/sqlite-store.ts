@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { TaskEvent, TaskRecord } from '../task-model.ts';
-import { Mutex } from './mutex.ts';
+import { GroupCommit } from './group-commit.ts';
 import { chunk, rowToTask } from './sql-rows.ts';
 import { taskSchemaSql } from './sql-schema.ts';
 import { appendEvents, type Row, type SqlConn, type SqlDialect, sqlReads, sqlTx } from './sql-store.ts';
@@ -17,14 +17,15 @@ const dialect: SqlDialect = {
 
 /**
  * The embedded default: one SQLite file (WAL) per hub. better-sqlite3 is synchronous, so every
- * statement runs to completion at once; a mutex keeps one transaction at a time on the connection.
+ * statement runs to completion at once; GroupCommit keeps one caller at a time on the connection and
+ * commits queued transactions together.
  * Several processes may share the file (BEGIN IMMEDIATE + busy timeout), one writer at a time.
  */
 export class SqliteTaskStore implements TaskStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly mutex = new Mutex();
+  private readonly mutex: GroupCommit;
   private readonly conn: SqlConn;
   private readonly tx: StoreTx;
 
@@ -35,6 +36,7 @@ export class SqliteTaskStore implements TaskStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 10000');
     for (const sql of taskSchemaSql('sqlite')) this.db.exec(sql);
+    this.mutex = new GroupCommit(this.db);
     this.conn = { query: async (sql, params = []) => this.run(sql, params) };
     this.tx = sqlTx(this.conn, dialect);
   }
@@ -51,17 +53,7 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.mutex.run(async () => {
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await fn(this.tx);
-        this.db.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw error;
-      }
-    });
+    return this.mutex.write(() => fn(this.tx));
   }
 
   claim(request: ClaimRequest): Promise<ClaimResult> {
@@ -169,7 +161,7 @@ export class SqliteTaskStore implements TaskStore {
 
   async renewLeases(owner: string, ids: readonly string[], until: number, now: number): Promise<string[]> {
     if (ids.length === 0) return [];
-    return this.mutex.run(async () =>
+    return this.mutex.write(async () =>
       this.run(
         `UPDATE tasks SET lease_until = ?, updated_at = ? WHERE state = 'running' AND lease_owner = ? AND id IN (${ids.map(() => '?').join(', ')}) RETURNING id`,
         [until, now, owner, ...ids],
@@ -178,19 +170,19 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   overdue(now: number, limit: number): Promise<string[]> {
-    return this.mutex.run(() => sqlReads.overdue(this.conn, now, limit));
+    return this.mutex.read(() => sqlReads.overdue(this.conn, now, limit));
   }
 
   expiredLeases(now: number, limit: number): Promise<string[]> {
-    return this.mutex.run(() => sqlReads.expiredLeases(this.conn, now, limit));
+    return this.mutex.read(() => sqlReads.expiredLeases(this.conn, now, limit));
   }
 
   unblockable(limit: number): Promise<string[]> {
-    return this.mutex.run(() => sqlReads.unblockable(this.conn, limit));
+    return this.mutex.read(() => sqlReads.unblockable(this.conn, limit));
   }
 
   settledGroups(limit: number): Promise<string[]> {
-    return this.mutex.run(() => sqlReads.settledGroups(this.conn, limit));
+    return this.mutex.read(() => sqlReads.settledGroups(this.conn, limit));
   }
 
   async getTask(id: string): Promise<TaskRecord | undefined> {
@@ -198,15 +190,15 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   getTasks(ids: readonly string[]): Promise<TaskRecord[]> {
-    return this.mutex.run(() => this.tx.getTasks(ids));
+    return this.mutex.read(() => this.tx.getTasks(ids));
   }
 
   listTasks(filter: ListFilter): Promise<{ tasks: TaskRecord[]; nextCursor: string | null }> {
-    return this.mutex.run(() => sqlReads.list(this.conn, dialect, filter));
+    return this.mutex.read(() => sqlReads.list(this.conn, dialect, filter));
   }
 
   readEvents(taskIds: readonly string[], afterId: number, limit: number): Promise<TaskEvent[]> {
-    return this.mutex.run(() => sqlReads.events(this.conn, taskIds, afterId, limit));
+    return this.mutex.read(() => sqlReads.events(this.conn, taskIds, afterId, limit));
   }
 
   async ping(): Promise<boolean> {
@@ -214,7 +206,7 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async close(): Promise<void> {
-    await this.mutex.run(async () => {
+    await this.mutex.read(async () => {
       if (this.db.open) this.db.close();
     });
   }
