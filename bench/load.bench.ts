@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -8,9 +8,9 @@ import { type BenchFigure, percentile } from './stats.ts';
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'bin', 'switchboard.mjs');
 
-/** Starts a `switchboard` command that logs `"url":"…","msg":"listening"` and returns that URL. */
+/** Starts a program that logs `"url":"…","msg":"listening"` and returns that URL. */
 async function startListening(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [cli, ...args], {
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -58,7 +58,7 @@ async function load(clients: Client[], tool: string, seconds: number): Promise<P
       while (performance.now() < deadline) {
         const t0 = performance.now();
         try {
-          const result = await client.callTool({ name: tool, arguments: { path: 'hello.txt' } });
+          const result = await client.callTool({ name: tool, arguments: { text: 'ping' } });
           if (result.isError) errors++;
           else latencies.push(performance.now() - t0);
         } catch {
@@ -70,6 +70,16 @@ async function load(clients: Client[], tool: string, seconds: number): Promise<P
   return { latencies, errors, seconds: (performance.now() - started) / 1000 };
 }
 
+/** CPU time a process has used so far, in ms (Linux /proc; NaN elsewhere). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function merge(phases: Phase[]): Phase {
   return {
     latencies: phases.flatMap((p) => p.latencies),
@@ -79,47 +89,41 @@ function merge(phases: Phase[]): Phase {
 }
 
 /**
- * Load through the hub vs. straight to the upstream: N concurrent MCP clients over Streamable HTTP
- * call a cheap tool (`read_file` of the fs server on its mock backend, served over HTTP) back to
- * back. The hub fronts that same upstream process (auth: none, in-memory audit, every call still
- * going through policy, quota, audit, breaker, metrics). Phases alternate so machine noise hits
- * both sides; the figure fails if any call errs.
+ * Load through the hub vs. straight to the upstream: N concurrent MCP clients (2025-era sessions)
+ * over Streamable HTTP call a cheap tool back to back — `echo` on a minimal sessionful upstream
+ * (bench/echo-upstream.ts), so the figure shows the hub's own cost rather than a server's. The hub
+ * fronts that same upstream process (auth: none, in-memory audit; every call still goes through
+ * policy, quota, audit, breaker, metrics and a pino log line). Phases alternate so machine noise
+ * hits both sides; the figure fails if any call errs.
  */
 export async function run(): Promise<BenchFigure> {
   const clientsPerSide = Number(process.env.BENCH_CLIENTS ?? 16);
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
   const dir = mkdtempSync(join(tmpdir(), 'sb-load-'));
-  const upstream = await startListening([
-    'server',
-    'fs',
-    '--mock',
-    '--root',
-    '/srv/work',
-    '--seed',
-    'cases/fixtures/work',
-    '--transport',
-    'http',
-    '--port',
-    '0',
-  ]);
+  const upstream = await startListening(['--import', 'tsx', join(import.meta.dirname, 'echo-upstream.ts')]);
   let hub: { child: ChildProcess; url: string } | undefined;
   try {
     const config = join(dir, 'switchboard.yaml');
     writeFileSync(
       config,
-      `hub:\n  name: load\n  http: { host: 127.0.0.1, port: 0 }\n  dataDir: ${dir}\nauth: none\naudit: { store: ${process.env.BENCH_AUDIT ?? 'memory'} }\nupstreams:\n  fs:\n    url: ${upstream.url}\n    healthIntervalMs: 0\n`,
+      `hub:\n  name: load\n  http: { host: 127.0.0.1, port: 0 }\n  dataDir: ${dir}\nauth: none\naudit: { store: ${process.env.BENCH_AUDIT ?? 'memory'} }\nupstreams:\n  echo:\n    url: ${upstream.url}\n    healthIntervalMs: 0\n`,
     );
-    hub = await startListening(['serve', '--http', '--config', config]);
+    hub = await startListening([cli, 'serve', '--http', '--config', config]);
     const direct = await connectClients(upstream.url, clientsPerSide);
     const viaHub = await connectClients(hub.url, clientsPerSide);
-    await load(direct, 'read_file', 1);
-    await load(viaHub, 'fs__read_file', 1);
+    await load(direct, 'echo', 1);
+    await load(viaHub, 'echo__echo', 1);
     const directPhases: Phase[] = [];
     const hubPhases: Phase[] = [];
+    // CPU each process spends per hub call: what the hub adds on top of the upstream's own work.
+    const cpu = { hub: 0, upstream: 0 };
     for (let round = 0; round < rounds; round++) {
-      directPhases.push(await load(direct, 'read_file', seconds));
-      hubPhases.push(await load(viaHub, 'fs__read_file', seconds));
+      directPhases.push(await load(direct, 'echo', seconds));
+      const before = { hub: cpuMs(hub.child.pid), upstream: cpuMs(upstream.child.pid) };
+      hubPhases.push(await load(viaHub, 'echo__echo', seconds));
+      cpu.hub += cpuMs(hub.child.pid) - before.hub;
+      cpu.upstream += cpuMs(upstream.child.pid) - before.upstream;
     }
     await Promise.allSettled([...direct, ...viaHub].map((c) => c.close()));
     const d = merge(directPhases);
@@ -128,7 +132,7 @@ export async function run(): Promise<BenchFigure> {
     const directRate = d.latencies.length / d.seconds;
     const hubRate = h.latencies.length / h.seconds;
     return {
-      name: `load (${clientsPerSide} concurrent clients, Streamable HTTP, fs read_file)`,
+      name: `load (${clientsPerSide} concurrent clients, Streamable HTTP, echo upstream)`,
       ratioOf: 'hub calls/s / direct calls/s',
       ratio: hubRate / directRate,
       figures: {
@@ -138,6 +142,8 @@ export async function run(): Promise<BenchFigure> {
         hubP50Ms: percentile(h.latencies, 50),
         directP99Ms: percentile(d.latencies, 99),
         hubP99Ms: percentile(h.latencies, 99),
+        hubCpuMsPerCall: cpu.hub / h.latencies.length,
+        upstreamCpuMsPerCall: cpu.upstream / h.latencies.length,
         calls: d.latencies.length + h.latencies.length,
         errors: d.errors + h.errors,
       },
