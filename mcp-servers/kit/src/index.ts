@@ -9,6 +9,7 @@ export {
 } from './errors.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { structuredResult } from './result.ts';
+export { secretFromEnv } from './secrets.ts';
 export {
   closeOnSignals,
   parseServerFlags,
