@@ -17,7 +17,10 @@ async function startListening(args: string[], env: Record<string, string> = {}):
   });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${log.slice(-2000)}`)), 120_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${args.join(' ')} did not start:\n${log.slice(-2000)}`));
+    }, 120_000);
     child.stderr?.on('data', (chunk: Buffer) => {
       log = (log + chunk).slice(-20_000);
       const found = /"url":"(http:[^"]+)","msg":"listening"/.exec(log);

@@ -49,7 +49,10 @@ async function startHub(dataDir: string): Promise<{ child: ChildProcess; url: st
   );
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the hub did not start within 120 s:\n${log.slice(-2000)}`)), 120_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the hub did not start within 120 s:\n${log.slice(-2000)}`));
+    }, 120_000);
     child.stderr?.on('data', (chunk: Buffer) => {
       log = (log + chunk).slice(-20_000);
       const found = /"url":"(http:[^"]+)","msg":"listening"/.exec(log);
@@ -87,7 +90,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-conformance-'));
-  const hub = await startHub(dataDir);
+  const hub = await startHub(dataDir).catch((error: Error) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   const failed: string[] = [];
   try {
     process.stdout.write(`conformance: hub at ${hub.url}\n`);
