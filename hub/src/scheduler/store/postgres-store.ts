@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { TaskEvent, TaskRecord } from '../task-model.ts';
 import { rowToTask, TASK_COLUMNS, taskToRow } from './sql-rows.ts';
@@ -37,8 +38,23 @@ function toPg(sql: string): string {
   return converted;
 }
 
+const names = new Map<string, string | undefined>();
+/**
+ * Statements of fixed text get a name, so each connection parses and plans them once (the hot ones
+ * are large CTEs). Texts that vary with a list's length stay unnamed, so the cache stays small.
+ */
+function nameOf(sql: string): string | undefined {
+  if (!names.has(sql)) names.set(sql, /IN \(\?/.test(sql) ? undefined : `sb_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`);
+  return names.get(sql);
+}
+
 const connOf = (client: pg.Pool | pg.PoolClient): SqlConn => ({
-  query: async (sql, params = []) => (await client.query(toPg(sql), params as unknown[])).rows as Row[],
+  query: async (sql, params = []) => {
+    const name = nameOf(sql);
+    const text = toPg(sql);
+    const result = await (name ? client.query({ name, text, values: params as unknown[] }) : client.query(text, params as unknown[]));
+    return result.rows as Row[];
+  },
 });
 
 export interface PostgresStoreOptions {
