@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -38,6 +38,18 @@ describe('tool fingerprints', () => {
 });
 
 describe('tool pinning', () => {
+  it('keeps working in memory when the pin file cannot be written, and says so', () => {
+    const errors: Error[] = [];
+    const blockedPath = join(dir, 'not-a-dir');
+    writeFileSync(blockedPath, 'a file where a directory should be');
+    const p = new ToolPinning(new ToolPinStore(join(blockedPath, 'pins.json'), (e) => errors.push(e)));
+    p.review('fs', [entry(read)], true);
+    p.review('fs', [entry({ ...read, description: 'changed' })], true);
+    assert.equal(p.isBlocked('fs__read_file'), true);
+    assert.ok(errors.length > 0);
+    assert.throws(() => new ToolPinStore(join(blockedPath, 'pins.json')).approve('x', 'y'), /ENOTDIR|EEXIST/);
+  });
+
   it('approves on first sight and flags a later redefinition, accepting it when not enforced', () => {
     const { p, events } = pinning();
     p.review('fs', [entry(read)], false);

@@ -46,7 +46,16 @@ export class UpstreamPool extends EventEmitter<PoolEvents> {
   ) {
     super();
     this.telemetry = options.telemetry ?? new Telemetry({ processMetrics: false });
-    this.pinning = new ToolPinning(new ToolPinStore(options.pinFile));
+    let warned = false;
+    const onWriteError = (error: Error) => {
+      if (!warned)
+        logger.warn(
+          { err: error, pinFile: options.pinFile },
+          'cannot write the tool pin file; approvals live in memory until the hub restarts',
+        );
+      warned = true;
+    };
+    this.pinning = new ToolPinning(new ToolPinStore(options.pinFile, onWriteError));
     this.pinning.on('redefined', (redefinition) => {
       logger.warn({ ...redefinition }, redefinition.blocked ? 'tool redefined since approval: blocked' : 'tool redefined since approval');
       this.emit('toolRedefined', redefinition);

@@ -59,7 +59,14 @@ export class ToolPinStore {
   private pins = new Map<string, ToolPin>();
   private pending = new Map<string, PendingPin>();
 
-  constructor(readonly file?: string) {
+  /**
+   * @param onWriteError told when the file cannot be written; the pins then live in memory only. The
+   * CLI leaves it unset, so a failed approval is an error it reports.
+   */
+  constructor(
+    readonly file?: string,
+    private readonly onWriteError?: (error: Error) => void,
+  ) {
     this.reload();
   }
 
@@ -70,7 +77,8 @@ export class ToolPinStore {
     try {
       text = readFileSync(this.file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
       throw error;
     }
     const parsed = JSON.parse(text) as { pins?: Record<string, ToolPin>; pending?: Record<string, PendingPin> };
@@ -118,12 +126,17 @@ export class ToolPinStore {
 
   private save(): void {
     if (this.file === undefined) return;
-    mkdirSync(dirname(this.file), { recursive: true });
-    const pins = Object.fromEntries(this.entries());
-    const pending = Object.fromEntries(this.pendingEntries());
-    // Write then rename: a reader never sees half a file.
-    const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify({ pins, pending }, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temp, this.file);
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      const pins = Object.fromEntries(this.entries());
+      const pending = Object.fromEntries(this.pendingEntries());
+      // Write then rename: a reader never sees half a file.
+      const temp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(temp, `${JSON.stringify({ pins, pending }, null, 2)}\n`, { mode: 0o600 });
+      renameSync(temp, this.file);
+    } catch (error) {
+      if (this.onWriteError === undefined) throw error;
+      this.onWriteError(error as Error);
+    }
   }
 }
