@@ -46,6 +46,7 @@ export async function consumeWithGroup<T>(
     },
   });
   const joinedInTime = await bounded(join, JOIN_TIMEOUT_MS, failed.promise, signal);
+  if (signal?.aborted) throw Object.assign(new Error('the call was cancelled'), { name: 'AbortError' });
   if (!joinedInTime) throw Object.assign(new Error('could not join the consumer group in time'), { name: 'KafkaJSTimeout' });
   await bounded(collector.complete, collector.ready > 0n ? Math.max(waitMs, READY_WAIT_MS) : waitMs, failed.promise, signal);
   consumer.pause([{ topic }]);

@@ -27,6 +27,7 @@ describe('kafka errors', () => {
     assert.match(mapped(wrapped({ type: 'REBALANCE_IN_PROGRESS' })).message, /nothing was committed/);
     assert.equal(mapped(kafkaError('NO_CONTROLLER', 'x')).code, 'UPSTREAM_UNAVAILABLE');
     assert.equal(mapped(Object.assign(new Error('t'), { name: 'KafkaJSTimeout' })).code, 'TIMEOUT');
+    assert.match(mapped(Object.assign(new Error('c'), { name: 'AbortError' })).message, /cancelled; nothing was committed/);
   });
 
   it('reports an unreachable cluster or refused credentials as UPSTREAM_UNAVAILABLE, without echoing details', () => {

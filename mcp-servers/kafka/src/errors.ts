@@ -57,6 +57,7 @@ export function kafkaToolError(error: unknown, subject: Subject): unknown {
       `the consumer group rebalanced during the call on ${subject.what}; nothing was committed, try again`,
       subject.field,
     );
+  if (names.has('AbortError')) return new ToolError('TIMEOUT', `the call on ${subject.what} was cancelled; nothing was committed`);
   if (has('REQUEST_TIMED_OUT') || names.has('KafkaJSTimeout') || names.has('KafkaJSLockTimeout'))
     return new ToolError('TIMEOUT', `Kafka did not answer in time for ${subject.what}; try again`);
   if (names.has('KafkaJSSASLAuthenticationError') || has('SASL_AUTHENTICATION_FAILED'))

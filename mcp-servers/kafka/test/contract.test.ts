@@ -261,6 +261,28 @@ await contractSuite<Fixture>('kafka', backends, (h) => {
     assert.deepEqual(values(await waiting), ['late']);
   });
 
+  it('stops waiting when the call is cancelled, committing nothing', async () => {
+    const topic = await h.fixture.topic('cancel');
+    const group = h.fixture.group('cancel');
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 300);
+    const outcome = await h.fixture.backend
+      .consume(topic, group, { limit: 10, waitMs: 25_000, signal: controller.signal }, async (records) => ({
+        value: records.length,
+        accept: records.length,
+      }))
+      .then(
+        (count) => `returned ${count}`,
+        (error: Error) => error.name,
+      );
+    assert.match(outcome, /^returned 0$|^AbortError$/);
+    // Generous: joining a group takes seconds; waiting out waitMs would take 25.
+    assert.ok(Date.now() - started < 20_000, 'a cancelled consume does not wait out waitMs');
+    await h.call('produce', { topic, messages: [{ value: 'after' }] });
+    assert.deepEqual(values(await h.call('consume', { topic, group })), ['after']);
+  });
+
   it('loses nothing when the consumer fails mid-batch: the next consume for the group gets every message', async () => {
     const topic = await h.fixture.topic('crash');
     const group = h.fixture.group('crash');
