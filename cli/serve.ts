@@ -13,6 +13,7 @@ export async function serve(argv: string[]): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       config: { type: 'string' },
+      'drain-ms': { type: 'string' },
     },
     strict: true,
   });
@@ -20,6 +21,9 @@ export async function serve(argv: string[]): Promise<void> {
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
     throw new UsageError(`--port: '${values.port}' is not a port number`);
+  const drainMs = Number(values['drain-ms'] ?? process.env.SWITCHBOARD_DRAIN_MS ?? 10_000);
+  if (!Number.isInteger(drainMs) || drainMs < 0)
+    throw new UsageError(`--drain-ms: '${values['drain-ms']}' is not a number of milliseconds`);
   const hub = await startHub(values.config);
   hub.tasks.start();
   let face: { close(): Promise<void> };
@@ -34,11 +38,25 @@ export async function serve(argv: string[]): Promise<void> {
     hub.logger.info({ transport: 'http', url: listening.url }, 'listening');
   }
   let stopping = false;
+  // SIGTERM (compose, Kubernetes) or Ctrl-C: drain, then close. A second signal exits at once.
   function stop(reason: string): void {
-    if (stopping) return;
+    if (stopping) {
+      hub.logger.warn({ reason }, 'second signal: exiting without waiting for calls in flight');
+      process.exit(1);
+    }
     stopping = true;
-    hub.logger.info({ reason }, 'shutting down');
-    Promise.allSettled([face.close(), hub.close()]).then(() => process.exit(0));
+    hub.logger.info({ reason, inFlight: hub.callsInFlight, drainMs }, 'shutting down: draining calls in flight');
+    void hub
+      .drain(drainMs)
+      .then(({ drained, inFlight }) => {
+        if (drained) hub.logger.info('drained: no call in flight');
+        else hub.logger.warn({ inFlight }, 'drain period over: cancelling the calls still running');
+        return Promise.allSettled([face.close(), hub.close()]);
+      })
+      .then(() => {
+        hub.logger.info('stopped');
+        process.exit(0);
+      });
   }
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

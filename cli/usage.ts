@@ -6,8 +6,9 @@ export class UsageError extends Error {
 export const USAGE = `switchboard — an MCP-native hub where everything is a tool
 
 Usage:
-  switchboard serve [--http | --stdio] [--port N] [--host H] [--config FILE]
+  switchboard serve [--http | --stdio] [--port N] [--host H] [--config FILE] [--drain-ms N]
       Run the hub: Streamable HTTP at /mcp (default, port 7700) or stdio for Claude Desktop.
+      On SIGTERM/Ctrl-C calls in flight get N ms (default 10000, or SWITCHBOARD_DRAIN_MS) to finish.
   switchboard server <name> [flags]    Run one MCP server alone (servers: SERVERS)
   switchboard run "<task>" [--role R] [--config FILE]
       Give a task to a role agent and print its answer (default role: reader).

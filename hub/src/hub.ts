@@ -71,6 +71,10 @@ export class Hub {
   private gate!: CallGate;
   private audit!: AuditStore;
   private readonly startedAt = Date.now();
+  /** Top-level calls running now (faces and task attempts), and who waits for that to reach 0. */
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+  private draining = false;
 
   private constructor(
     private readonly options: HubOptions,
@@ -163,6 +167,8 @@ export class Hub {
   async callTool(name: string, args: Record<string, unknown>, options: HubCallOptions): Promise<CallToolResult> {
     const started = performance.now();
     const log = this.logger.child({ correlationId: options.correlationId, tool: name });
+    const topLevel = (options.depth ?? 0) === 0;
+    if (topLevel) this.inFlight++;
     let result: CallToolResult;
     try {
       const call = { principal: options.principal, tool: name, args, correlationId: options.correlationId, depth: options.depth ?? 0 };
@@ -170,6 +176,8 @@ export class Hub {
     } catch (error) {
       if (error instanceof UnknownToolError) throw error;
       result = toolErrorResult(error);
+    } finally {
+      if (topLevel) this.callEnded();
     }
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
     log.info(
@@ -180,6 +188,12 @@ export class Hub {
   }
 
   private async dispatch(name: string, args: Record<string, unknown>, options: HubCallOptions): Promise<CallToolResult> {
+    // A call arriving during shutdown fails fast (and is audited) so its caller retries elsewhere; the
+    // nested calls of an agent already running go on.
+    if (this.draining && (options.depth ?? 0) === 0)
+      return toolErrorResult(
+        new ToolError('UPSTREAM_UNAVAILABLE', `hub '${this.name}' is shutting down; retry on another replica or once it is back`),
+      );
     const own = this.tasks?.tool(name);
     if (own !== undefined)
       return own.call(args, { principal: options.principal, correlationId: options.correlationId, signal: options.signal });
@@ -215,11 +229,43 @@ export class Hub {
     return {
       name: this.name,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
-      ready: this.pool.ready(),
+      ready: this.pool.ready() && !this.draining,
       upstreams: this.pool.status(),
       tools: this.listTools().length,
       roles: this.options.roles.map((role) => role.name),
     };
+  }
+
+  /** Top-level calls running now. */
+  get callsInFlight(): number {
+    return this.inFlight;
+  }
+
+  /**
+   * Graceful shutdown, before close(): `/ready` turns 503, new calls are refused, no task is claimed,
+   * and calls in flight get up to `graceMs` to finish. close() then aborts what is left and hands the
+   * interrupted tasks back to the queue. Resolves with how many calls were still running.
+   */
+  async drain(graceMs: number): Promise<{ drained: boolean; inFlight: number }> {
+    this.draining = true;
+    await this.tasks?.stopClaiming();
+    if (this.inFlight > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    return { drained: this.inFlight === 0, inFlight: this.inFlight };
+  }
+
+  private callEnded(): void {
+    this.inFlight--;
+    if (this.inFlight > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   async close(): Promise<void> {

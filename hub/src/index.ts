@@ -28,5 +28,6 @@ export {
   sqliteAuditFile,
 } from './policy/index.ts';
 export { McpVectorStore, type McpVectorStoreOptions, renderContext, retrieveContext } from './rag/index.ts';
+export { SqliteTaskStore, type TaskRecord, type TaskStore } from './scheduler/index.ts';
 export { correlationIdFrom, HubMetrics, Telemetry } from './telemetry/index.ts';
 export { pinFileOf, ToolPinStore, type ToolRedefinition, type UpstreamStatus } from './upstreams/index.ts';

@@ -126,17 +126,25 @@ export class Lifecycle {
     return changes;
   }
 
-  /** Running tasks whose lease ran out (their hub died): back to the queue, or failed when out of attempts. */
-  async recoverLeases(tx: StoreTx, ids: readonly string[], now: number): Promise<Changes> {
+  /**
+   * Running tasks whose lease ran out (their hub died): back to the queue, or failed when out of attempts.
+   * With `releasedBy`, the leases that worker still holds, expired or not: a hub shutting down hands its
+   * interrupted tasks back at once instead of leaving them until their lease runs out.
+   */
+  async recoverLeases(tx: StoreTx, ids: readonly string[], now: number, releasedBy?: string): Promise<Changes> {
     const changes = emptyChanges();
     const moved: TaskRecord[] = [];
     const failed: TaskRecord[] = [];
     for (const task of await tx.getTasks(ids, true)) {
-      if (task.state !== 'running' || task.leaseUntil === null || task.leaseUntil >= now) continue;
-      const error = {
-        code: 'LEASE_EXPIRED',
-        message: `the worker ${task.leaseOwner} stopped renewing its lease during attempt ${task.attempts}`,
-      };
+      if (task.state !== 'running' || task.leaseUntil === null) continue;
+      if (releasedBy === undefined ? task.leaseUntil >= now : task.leaseOwner !== releasedBy) continue;
+      const error =
+        releasedBy === undefined
+          ? { code: 'LEASE_EXPIRED', message: `the worker ${task.leaseOwner} stopped renewing its lease during attempt ${task.attempts}` }
+          : {
+              code: 'LEASE_RELEASED',
+              message: `the worker ${releasedBy} shut down during attempt ${task.attempts} and gave the task back`,
+            };
       if (task.attempts < task.maxAttempts) this.move(task, 'queued', now, changes, { error, runAt: now });
       else {
         this.move(task, 'failed', now, changes, { error });

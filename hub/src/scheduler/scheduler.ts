@@ -216,10 +216,24 @@ export class Scheduler {
     if (settled.length) await this.write((tx) => this.lifecycle.settleGroups(tx, settled, now).then((changes) => ({ changes })));
   }
 
+  /** First step of a graceful shutdown: claim nothing more; running tasks go on until close(). */
+  stopClaiming(): Promise<void> {
+    return this.pool.stopClaiming();
+  }
+
+  /** Aborts what still runs here and hands those tasks back to the queue at once (not after their lease). */
   async close(): Promise<void> {
     this.cancelSweep?.();
     this.started = false;
-    await this.pool.stop();
+    const interrupted = await this.pool.stop();
+    if (interrupted.length === 0) return;
+    const now = this.clock.now();
+    try {
+      await this.write((tx) => this.lifecycle.recoverLeases(tx, interrupted, now, this.owner).then((changes) => ({ changes })));
+    } catch (error) {
+      // Not fatal: the leases run out and another worker takes the tasks then.
+      this.reportError(error, 'release leases');
+    }
   }
 
   private async complete(outcomes: Outcome[]): Promise<void> {

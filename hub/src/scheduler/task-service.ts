@@ -100,6 +100,11 @@ export class TaskService {
     return this.scheduler.store.ping();
   }
 
+  /** Graceful shutdown, step one: claim no new tasks; running ones finish or are handed back by close(). */
+  stopClaiming(): Promise<void> {
+    return this.scheduler.stopClaiming();
+  }
+
   async close(): Promise<void> {
     await this.scheduler.close();
     await this.scheduler.store.close();

@@ -40,6 +40,8 @@ export class WorkerPool {
   private readonly roleRunning = new Map<string, number>();
   private reserved = 0;
   private stopped = true;
+  /** False once a graceful shutdown begins: running calls go on (leases renewed), nothing new is claimed. */
+  private claiming = false;
   private loops: Promise<void>[] = [];
   private waiters: (() => void)[] = [];
   private pending: Outcome[] = [];
@@ -58,6 +60,7 @@ export class WorkerPool {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.claiming = true;
     this.loops = Array.from({ length: this.options.workers }, () => this.loop());
     this.scheduleRenewal();
   }
@@ -89,20 +92,31 @@ export class WorkerPool {
     }
   }
 
-  async stop(): Promise<void> {
+  /** Claims nothing more; running calls go on, their leases renewed, until they end or stop() aborts them. */
+  async stopClaiming(): Promise<void> {
+    this.claiming = false;
+    this.wake();
+    await Promise.allSettled(this.loops);
+  }
+
+  /** Aborts what still runs and returns those task ids: their leases are still this worker's to give back. */
+  async stop(): Promise<string[]> {
     this.stopped = true;
+    this.claiming = false;
     this.cancelRenewal?.();
     this.wake();
     await Promise.allSettled(this.loops);
-    this.abort([...this.running.keys()], 'shutdown');
+    const interrupted = [...this.running.keys()];
+    this.abort(interrupted, 'shutdown');
     // A call that ignores its abort signal must not hold shutdown hostage: its lease brings it back.
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.drained(), new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
     clearTimeout(timer);
+    return interrupted;
   }
 
   private async loop(): Promise<void> {
-    while (!this.stopped) {
+    while (!this.stopped && this.claiming) {
       const { limit, excluded } = this.claimLimit();
       if (limit <= 0) {
         await this.idle();
@@ -148,7 +162,7 @@ export class WorkerPool {
   }
 
   private idle(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    if (this.stopped || !this.claiming) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const cancel = this.clock.setTimer(() => done(), this.options.pollMs);
       const done = () => {
