@@ -4,6 +4,8 @@ import { createMcpHonoApp } from '@modelcontextprotocol/hono';
 import { createMcpHandler, type McpServer } from '@modelcontextprotocol/server';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { Logger } from '../logger.ts';
+import { secretFromEnv } from '../secrets.ts';
+import { bearerGuard } from './bearer.ts';
 import type { TransportFlags } from './flags.ts';
 
 export interface RunServerOptions {
@@ -13,6 +15,8 @@ export interface RunServerOptions {
   logger: Logger;
   /** Releases shared state (backend connections) at shutdown. */
   close?: () => Promise<void>;
+  /** HTTP only: callers must send `Authorization: Bearer <authToken>`. Default: SWITCHBOARD_SERVER_TOKEN(_FILE), else none. */
+  authToken?: string;
 }
 
 export interface RunningServer {
@@ -39,6 +43,8 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   const handler = createMcpHandler(() => factory(), { onerror: (error) => logger.debug({ err: error }, 'mcp request rejected') });
   const app = createMcpHonoApp({ host: transport.host });
   app.get('/health', (c) => c.json({ status: 'ok' }));
+  const token = options.authToken ?? secretFromEnv(process.env, 'SWITCHBOARD_SERVER_TOKEN');
+  if (token !== undefined) app.use('/mcp', bearerGuard(token));
   app.all('/mcp', (c) => handler.fetch(c.req.raw, { parsedBody: c.get('parsedBody' as never) }));
   const server = await listen(app.fetch, transport.host, transport.port);
   const { port } = server.address() as AddressInfo;

@@ -2,7 +2,9 @@ import type { Logger } from '../logger.ts';
 
 /**
  * Closes `running` once on SIGINT/SIGTERM, or when stdin ends for a stdio server: a parent that dies
- * (even by SIGKILL) closes our stdin, and a server must not outlive it as an orphan.
+ * (even by SIGKILL) closes our stdin, and a server must not outlive it as an orphan. An HTTP server
+ * whose parent asks for the same (SWITCHBOARD_EXIT_WITH_STDIN=1, as `switchboard up` does) watches
+ * its stdin too.
  */
 export function closeOnSignals(running: { close(): Promise<void>; transport?: 'stdio' | 'http' }, logger: Logger): void {
   let closing = false;
@@ -20,7 +22,7 @@ export function closeOnSignals(running: { close(): Promise<void>; transport?: 's
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
-  if (running.transport === 'stdio') {
+  if (running.transport === 'stdio' || process.env.SWITCHBOARD_EXIT_WITH_STDIN === '1') {
     process.stdin.once('end', () => stop('stdin closed'));
     process.stdin.once('close', () => stop('stdin closed'));
   }
