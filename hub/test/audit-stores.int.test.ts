@@ -111,6 +111,18 @@ function auditStoreSuite(name: string, open: () => Promise<AuditStore>, dispose:
       assert.equal((await store.query({ principal: 'key:filter', since: base + 2, until: base + 3 })).length, 2);
       assert.equal((await store.query({ principal: 'key:filter', limit: 1 }))[0]?.tool, 'fs_x_read');
     });
+
+    it('pages with offset and limit: consecutive pages cover every match once, in order', async () => {
+      const base = start({ principal: 'key:pages' }).startedAt + 200_000;
+      for (let i = 0; i < 7; i++) {
+        const row = start({ principal: 'key:pages', tool: `t__${i}`, startedAt: base + i });
+        await store.record(row, done(row.startedAt));
+      }
+      const pages = [];
+      for (let offset = 0; offset < 9; offset += 3)
+        pages.push((await store.query({ principal: 'key:pages', limit: 3, offset })).map((r) => r.tool));
+      assert.deepEqual(pages, [['t__6', 't__5', 't__4'], ['t__3', 't__2', 't__1'], ['t__0']]);
+    });
   });
 }
 

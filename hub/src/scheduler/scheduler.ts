@@ -132,8 +132,15 @@ export class Scheduler {
     return view;
   }
 
-  async list(filter: { state?: TaskState; role?: string; limit?: number; cursor?: string } = {}) {
-    const { tasks, nextCursor } = await this.store.listTasks({ ...filter, limit: filter.limit ?? 50, topLevel: filter.role === undefined });
+  async list(filter: { state?: TaskState; role?: string; limit?: number; cursor?: string; since?: string; until?: string } = {}) {
+    const { since, until, ...rest } = filter;
+    const { tasks, nextCursor } = await this.store.listTasks({
+      ...rest,
+      limit: filter.limit ?? 50,
+      topLevel: filter.role === undefined,
+      ...(since !== undefined ? { createdFrom: Date.parse(since) } : {}),
+      ...(until !== undefined ? { createdTo: Date.parse(until) } : {}),
+    });
     return { tasks: await Promise.all(tasks.map((t) => this.viewOf(t))), nextCursor };
   }
 

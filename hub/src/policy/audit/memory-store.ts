@@ -24,7 +24,7 @@ export class MemoryAuditStore implements AuditStore {
       .reverse()
       .filter((record) => matchesQuery(record, query))
       .sort((a, b) => b.startedAt - a.startedAt)
-      .slice(0, query.limit ?? DEFAULT_AUDIT_LIMIT)
+      .slice(query.offset ?? 0, (query.offset ?? 0) + (query.limit ?? DEFAULT_AUDIT_LIMIT))
       .map((record) => ({ ...record }));
   }
 

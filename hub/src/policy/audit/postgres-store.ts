@@ -67,8 +67,9 @@ export class PostgresAuditStore implements AuditStore {
 
   async query(query: AuditQuery): Promise<AuditRecord[]> {
     const { where, params } = whereOf(query, (n) => `$${n}`, { sql: (p) => `tool LIKE ${p} ESCAPE '\\'`, value: globToLike });
-    const sql = `SELECT ${AUDIT_COLUMNS} FROM ${this.table} ${where} ORDER BY started_at DESC, id DESC LIMIT $${params.length + 1}`;
-    const { rows } = await this.pool.query<AuditRow>(sql, [...params, query.limit ?? DEFAULT_AUDIT_LIMIT]);
+    const n = params.length;
+    const sql = `SELECT ${AUDIT_COLUMNS} FROM ${this.table} ${where} ORDER BY started_at DESC, id DESC LIMIT $${n + 1} OFFSET $${n + 2}`;
+    const { rows } = await this.pool.query<AuditRow>(sql, [...params, query.limit ?? DEFAULT_AUDIT_LIMIT, query.offset ?? 0]);
     return rows.map(recordOfRow);
   }
 

@@ -70,8 +70,8 @@ export class SqliteAuditStore implements AuditStore {
   async query(query: AuditQuery): Promise<AuditRecord[]> {
     const { where, params } = whereOf(query, () => '?', { sql: (p) => `tool GLOB ${p}`, value: (glob) => glob });
     const rows = this.db
-      .prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ${where} ORDER BY started_at DESC, rowid DESC LIMIT ?`)
-      .all(...params, query.limit ?? DEFAULT_AUDIT_LIMIT) as AuditRow[];
+      .prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ${where} ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?`)
+      .all(...params, query.limit ?? DEFAULT_AUDIT_LIMIT, query.offset ?? 0) as AuditRow[];
     return rows.map(recordOfRow);
   }
 

@@ -42,6 +42,8 @@ export interface AuditQuery {
   until?: number;
   /** Newest first; default 100. */
   limit?: number;
+  /** Records to skip (pages; pin `until` so new records do not shift them). */
+  offset?: number;
 }
 
 /**

@@ -167,6 +167,8 @@ export const sqlReads = {
     if (filter.kind !== undefined) where.push('kind = ?') && params.push(filter.kind);
     if (filter.topLevel) where.push('parent_id IS NULL');
     if (filter.cursor !== undefined) where.push(`${dialect.seq} < ?`) && params.push(Number(filter.cursor));
+    if (filter.createdFrom !== undefined) where.push('created_at >= ?') && params.push(filter.createdFrom);
+    if (filter.createdTo !== undefined) where.push('created_at <= ?') && params.push(filter.createdTo);
     const rows = await conn.query(
       `SELECT ${dialect.select} FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${dialect.seq} DESC LIMIT ?`,
       [...params, filter.limit + 1],

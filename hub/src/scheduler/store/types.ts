@@ -64,6 +64,9 @@ export interface ListFilter {
   limit: number;
   /** Exclusive: rows created before this cursor (newest first). */
   cursor?: string;
+  /** Inclusive bounds on createdAt (epoch ms). */
+  createdFrom?: number;
+  createdTo?: number;
 }
 
 export interface TaskStore {

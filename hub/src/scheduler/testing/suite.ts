@@ -484,5 +484,20 @@ export function schedulerSuite(name: string, factory: StoreFactory): void {
       assert.equal((await scheduler.list({ role: 'odd' })).tasks.length, 2);
       assert.equal((await scheduler.list({ state: 'running' })).tasks.length, 0);
     });
+
+    it('lists tasks created within a time range', async () => {
+      const { scheduler, clock } = await setup({}, { workers: 0 });
+      const at: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        at.push(new Date(clock.now()).toISOString());
+        await scheduler.submit({ target: 'agent__timed', input: { i } });
+        await clock.advance(1000);
+      }
+      const inputs = async (filter: { since?: string; until?: string }) =>
+        (await scheduler.list({ ...filter, role: 'timed' })).tasks.map((t) => (t as { createdAt: string }).createdAt);
+      assert.deepEqual(await inputs({ since: at[1], until: at[2] }), [at[2], at[1]], 'both bounds inclusive');
+      assert.deepEqual(await inputs({ since: at[3] }), [at[3]]);
+      assert.deepEqual(await inputs({ until: at[0] }), [at[0]]);
+    });
   });
 }

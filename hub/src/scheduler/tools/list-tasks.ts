@@ -9,6 +9,8 @@ export const ListInput = z.strictObject({
   role: z.string().min(1).max(64).optional().describe('role bucket: the agent role, else the submitter’s role'),
   limit: z.number().int().min(1).max(200).default(50),
   cursor: z.string().regex(/^\d+$/, 'a cursor is the nextCursor of an earlier page').optional(),
+  since: z.iso.datetime({ offset: true }).optional().describe('only tasks created at or after this time (ISO 8601)'),
+  until: z.iso.datetime({ offset: true }).optional().describe('only tasks created at or before this time (ISO 8601)'),
 });
 
 /** hub__list_tasks: newest first, filtered, paged with a cursor. */
