@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE ?= node
 
-.PHONY: install test typecheck lint unit itest bench conformance up down smoke-docker clean
+.PHONY: install test typecheck lint unit itest bench conformance up down up-local smoke-docker clean
 
 install:
 	npm ci
@@ -28,6 +28,11 @@ bench:
 # loopback hub with `auth: none`; offline. `make test` runs it too (test/conformance.test.ts).
 conformance:
 	$(NODE) --import tsx scripts/conformance.ts
+
+# The whole system on this machine without Docker: hub + every configured server as processes
+# (defaults: fs, shell, rag over ./work; SQLite tasks and audit under ./data). Ctrl-C stops them all.
+up-local:
+	$(NODE) bin/switchboard.mjs up
 
 up:
 	docker compose -f docker-compose.yml -f docker-compose.test.yml up --build -d

@@ -1,24 +1,19 @@
-import { ConfigError } from '@switchboard/hub';
-import { apikey } from './apikey.ts';
-import { audit } from './audit.ts';
-import { listRoles, listTools } from './inspect.ts';
-import { pins } from './pins.ts';
-import { runTask } from './run-task.ts';
-import { serve } from './serve.ts';
 import { runBuiltinServer, serverNames } from './servers.ts';
-import { status } from './status.ts';
 import { USAGE, UsageError } from './usage.ts';
 
+// Commands load on demand: `switchboard server <name>`, which is how the hub starts each built-in
+// upstream, must not pay for loading the hub (seconds per process on a busy machine).
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
-  serve,
+  serve: async (argv) => (await import('./serve.ts')).serve(argv),
   server: runBuiltinServer,
-  run: runTask,
-  tools: listTools,
-  roles: listRoles,
-  audit,
-  apikey,
-  status,
-  pins,
+  run: async (argv) => (await import('./run-task.ts')).runTask(argv),
+  tools: async (argv) => (await import('./inspect.ts')).listTools(argv),
+  roles: async (argv) => (await import('./inspect.ts')).listRoles(argv),
+  audit: async (argv) => (await import('./audit.ts')).audit(argv),
+  apikey: async (argv) => (await import('./apikey.ts')).apikey(argv),
+  status: async (argv) => (await import('./status.ts')).status(argv),
+  pins: async (argv) => (await import('./pins.ts')).pins(argv),
+  up: async (argv) => (await import('./up.ts')).up(argv),
   'test-server': async (argv) => {
     const { main } = await import('@switchboard/test-server/main');
     await main(argv);
@@ -37,7 +32,8 @@ export async function main(argv: string[]): Promise<void> {
     if (run === undefined) throw new UsageError(`unknown command '${command}' (try: switchboard help)`);
     await run(rest);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError || isArgError(error) || isToolConfigError(error)) {
+    // A ConfigError (from the hub) carries code INVALID_CONFIG, like a server's ToolError.
+    if (error instanceof UsageError || isArgError(error) || isToolConfigError(error)) {
       process.stderr.write(`switchboard: ${(error as Error).message}\n`);
       process.exit(2);
     }

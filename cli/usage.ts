@@ -9,6 +9,9 @@ Usage:
   switchboard serve [--http | --stdio] [--port N] [--host H] [--config FILE] [--drain-ms N]
       Run the hub: Streamable HTTP at /mcp (default, port 7700) or stdio for Claude Desktop.
       On SIGTERM/Ctrl-C calls in flight get N ms (default 10000, or SWITCHBOARD_DRAIN_MS) to finish.
+  switchboard up [--config FILE] [--port N] [--host H] [--drain-ms N]
+      Run the hub and every configured server as processes on this machine (defaults: fs, shell and
+      rag over ./work, tasks and audit in SQLite under ./data); prints where each listens; Ctrl-C stops all.
   switchboard server <name> [flags]    Run one MCP server alone (servers: SERVERS)
   switchboard run "<task>" [--role R] [--config FILE]
       Give a task to a role agent and print its answer (default role: reader).

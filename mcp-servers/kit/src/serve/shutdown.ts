@@ -22,7 +22,10 @@ export function closeOnSignals(running: { close(): Promise<void>; transport?: 's
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
-  if (running.transport === 'stdio' || process.env.SWITCHBOARD_EXIT_WITH_STDIN === '1') {
+  const watchStdin = running.transport === 'http' && process.env.SWITCHBOARD_EXIT_WITH_STDIN === '1';
+  // over HTTP nothing reads stdin: read (and drop) it, or its end would never be seen
+  if (watchStdin) process.stdin.resume();
+  if (running.transport === 'stdio' || watchStdin) {
     process.stdin.once('end', () => stop('stdin closed'));
     process.stdin.once('close', () => stop('stdin closed'));
   }
