@@ -5,6 +5,11 @@ import type { BreakerState } from './breaker.ts';
 import type { ConnectContext } from './connect.ts';
 import type { ToolPinning } from './pinning.ts';
 
+/**
+ * `connecting` (first attempt), `connected`, `reconnecting` (a connection was lost; retrying),
+ * `failed` (could not connect: retrying in the background, or given up after `restart.maxAttempts`),
+ * `closed` (the hub is shutting down).
+ */
 export type UpstreamState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
 export interface UpstreamOptions {

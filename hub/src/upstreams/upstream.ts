@@ -93,7 +93,8 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
       await this.connect();
     } catch (error) {
       this.lastError = (error as Error).message;
-      this.setState('reconnecting');
+      // Never connected: `failed`, with the next attempt in status(); a lost connection is `reconnecting`.
+      this.setState('failed');
       this.scheduleReconnect();
       throw error;
     }
@@ -245,7 +246,8 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
   private describeDown(): string {
     const next = this.schedule.nextAttemptAt;
     const retry = next === undefined ? '' : `; next attempt in ${Math.max(0, next - this.now())} ms`;
-    return `upstream '${this.name}' is ${this.state}${this.lastError ? ` (${this.lastError})` : ''}${retry}`;
+    const what = this.state === 'failed' ? 'failed to connect' : `is ${this.state}`;
+    return `upstream '${this.name}' ${what}${this.lastError ? ` (${this.lastError})` : ''}${retry}`;
   }
 
   /** The connection is gone: empty the lists, tell listeners, and start reconnecting. */
