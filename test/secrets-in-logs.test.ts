@@ -31,7 +31,6 @@ function jwt(secret: string): string {
 
 describe('secrets from *_FILE stay out of every log', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sb-secrets-'));
-  const secretsDir = join(dir, 'secrets');
   let up: UpProcess | undefined;
   after(() => {
     up?.kill();
