@@ -35,7 +35,7 @@ up-local:
 	$(NODE) bin/switchboard.mjs up
 
 up:
-	docker compose -f docker-compose.yml -f docker-compose.test.yml up --build -d
+	docker compose --env-file .env.test -f docker-compose.yml -f docker-compose.test.yml up --build -d
 
 down:
-	docker compose -f docker-compose.yml -f docker-compose.test.yml down -v
+	docker compose --env-file .env.test -f docker-compose.yml -f docker-compose.test.yml down -v

@@ -15,16 +15,27 @@ import { parse } from 'yaml';
 const root = join(import.meta.dirname, '..');
 const composeBin = process.env.DOCKER_COMPOSE ?? 'docker-compose';
 const envExample = join(root, '.env.example');
-/** Stands in for the one required secret; never a real password. */
+/** Stands in for the required secrets; never a real password. */
 const testPassword = 'compose-test-only-not-a-secret';
-/** The prod stack also requires the operator API key's SHA-256 (any 64 hex digits resolve). */
-const prodSecrets = { POSTGRES_PASSWORD: testPassword, SWITCHBOARD_API_KEY_SHA256: 'a'.repeat(64) };
+/** Every secret the prod (and staging) stack requires; the operator API key's SHA-256 is any 64 hex digits. */
+const prodSecrets: Record<string, string> = {
+  POSTGRES_PASSWORD: testPassword,
+  SQL_READER_PASSWORD: `${testPassword}-reader`,
+  REDIS_PASSWORD: `${testPassword}-redis`,
+  MINIO_ROOT_PASSWORD: `${testPassword}-minio`,
+  MONGO_PASSWORD: `${testPassword}-mongo`,
+  RABBITMQ_PASSWORD: `${testPassword}-rabbit`,
+  SWITCHBOARD_API_KEY_SHA256: 'a'.repeat(64),
+};
+/** The backends of the prod stack: each is stateful, so each needs a named volume. */
+const backends = ['postgres', 'redis', 'kafka', 'minio', 'mongo', 'rabbitmq'];
 /** Variable names that hold secrets: they must be required (`${NAME:?message}`), never defaulted. */
 const secretName = /PASSWORD|SECRET|TOKEN|API_KEY|PRIVATE_KEY/;
 
 type Mapping = Record<string, unknown>;
 interface Service {
   image?: string;
+  entrypoint?: string[];
   build?: { context?: string; dockerfile?: string };
   command?: string[];
   environment?: Record<string, string>;
@@ -70,7 +81,65 @@ function compose(args: string[], extraEnv: Record<string, string> = {}, cwd = ro
 
 function composeFiles(stack: string): string[] {
   const files = ['-f', 'docker-compose.yml'];
-  return stack === 'base' ? files : [...files, '-f', `docker-compose.${stack}.yml`];
+  if (stack === 'base') return files;
+  // staging is an override of prod
+  if (stack === 'staging') return [...files, '-f', 'docker-compose.prod.yml', '-f', 'docker-compose.staging.yml'];
+  return [...files, '-f', `docker-compose.${stack}.yml`];
+}
+
+/** One-shot jobs (restart "no", awaited with service_completed_successfully): no health check, no restart. */
+function oneShots(config: Compose): Set<string> {
+  const awaited = Object.values(config.services).flatMap((svc) =>
+    svc.depends_on && !Array.isArray(svc.depends_on)
+      ? Object.entries(svc.depends_on)
+          .filter(([, dep]) => dep.condition === 'service_completed_successfully')
+          .map(([name]) => name)
+      : [],
+  );
+  return new Set(awaited.filter((name) => config.services[name]?.restart === 'no'));
+}
+
+/** What docs/operations.md promises of the prod stack, and of staging, which overrides it. */
+function assertProductionProperties(config: Compose, stack: string): void {
+  const named = Object.keys(config.volumes ?? {});
+  const jobs = oneShots(config);
+  const hub = service(config, 'hub');
+  for (const backend of backends) {
+    assert.ok(dependsHealthy(hub, backend), `${stack}: hub must wait for a healthy ${backend}`);
+    const svc = service(config, backend);
+    assert.ok(
+      mounts(svc).some((m) => named.includes(m.source)),
+      `${stack}: ${backend} is stateful and keeps no named volume`,
+    );
+  }
+  for (const [name, svc] of Object.entries(config.services)) {
+    if (jobs.has(name)) {
+      assert.equal(svc.restart, 'no', `${stack}: one-shot ${name} must not restart`);
+    } else {
+      assert.equal(svc.restart, 'unless-stopped', `${stack}: ${name}: restart`);
+      assert.ok(svc.healthcheck?.test, `${stack}: ${name}: no healthcheck`);
+    }
+    assert.equal(svc.logging?.driver, 'json-file', `${stack}: ${name}: logging driver`);
+    assert.ok(svc.logging?.options?.['max-size'] && svc.logging.options['max-file'], `${stack}: ${name}: json-file logs without rotation`);
+    const limits = svc.deploy?.resources?.limits;
+    assert.ok(limits?.cpus && limits.memory, `${stack}: ${name}: deploy.resources.limits needs cpus and memory`);
+    for (const mount of mounts(svc).filter((m) => !m.source.startsWith('/') && !m.source.startsWith('.'))) {
+      assert.ok(named.includes(mount.source), `${stack}: ${name}: '${mount.source}' is not a declared named volume`);
+    }
+  }
+  for (const job of jobs) assert.ok(dependsOn(config, job), `${stack}: nothing waits for the one-shot ${job}`);
+}
+
+function dependsOn(config: Compose, name: string): boolean {
+  return Object.values(config.services).some((svc) => svc.depends_on && !Array.isArray(svc.depends_on) && name in svc.depends_on);
+}
+
+/** Bytes of memory in a compose limit (512m, 1g, or a plain number). */
+function memoryBytes(value: string | undefined): number {
+  const match = /^(\d+(?:\.\d+)?)([kmg]?)b?$/i.exec(String(value ?? ''));
+  if (!match) return Number.NaN;
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? '').toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Number(match[1]) * unit;
 }
 
 /** `docker-compose config` for a stack, asserted to exit 0, parsed. */
@@ -133,9 +202,9 @@ function rawCompose(file: string): Mapping {
   return parse(readFileSync(join(root, file), 'utf8')) as Mapping;
 }
 
-function envExampleVariables(): Map<string, string> {
+function envExampleVariables(file = envExample): Map<string, string> {
   const vars = new Map<string, string>();
-  for (const line of readFileSync(envExample, 'utf8').split('\n')) {
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim());
     if (match?.[1]) vars.set(match[1], match[2] ?? '');
   }
@@ -220,37 +289,82 @@ describe('compose files (docker-compose 1.29, offline)', () => {
     const configMount = mounts(hub).find((m) => m.target === '/app/config/switchboard.prod.yaml');
     assert.ok(configMount?.readOnly, 'config/switchboard.prod.yaml must be mounted read-only');
     assert.ok(configMount.source.endsWith('config/switchboard.prod.yaml'));
-    assert.ok(dependsHealthy(hub, 'postgres') && dependsHealthy(hub, 'redis'), 'hub must wait for healthy postgres and redis');
-    assert.equal(service(config, 'postgres').image, 'postgres:16');
     assert.match(healthTest(service(config, 'postgres')), /pg_isready/);
-    assert.equal(service(config, 'redis').image, 'redis:7');
     assert.match(healthTest(service(config, 'redis')), /redis-cli ping/);
-    for (const [name, svc] of Object.entries(config.services)) {
-      assert.equal(svc.restart, 'unless-stopped', `${name}: restart`);
-      assert.ok(svc.healthcheck?.test, `${name}: no healthcheck`);
-      assert.equal(svc.logging?.driver, 'json-file', `${name}: logging driver`);
-      assert.ok(svc.logging?.options?.['max-size'], `${name}: json-file logs without max-size`);
-      const limits = svc.deploy?.resources?.limits;
-      assert.ok(limits?.cpus && limits.memory, `${name}: deploy.resources.limits needs cpus and memory`);
-      for (const mount of mounts(svc).filter((m) => !m.source.startsWith('/'))) {
-        assert.ok(named.includes(mount.source), `${name}: '${mount.source}' is not a declared named volume`);
+    assert.match(healthTest(service(config, 'kafka')), /kafka-broker-api-versions/);
+    assert.match(healthTest(service(config, 'mongo')), /ping/);
+    assert.match(healthTest(service(config, 'rabbitmq')), /rabbitmq-diagnostics/);
+    // Kafka runs without ZooKeeper, as its own controller
+    const kafka = service(config, 'kafka').environment ?? {};
+    assert.equal(kafka.KAFKA_PROCESS_ROLES, 'broker,controller');
+    assert.ok(!Object.keys(config.services).some((name) => /zookeeper/i.test(name)), 'KRaft needs no ZooKeeper');
+    // the bucket the s3 upstream serves is created before the hub starts
+    assert.equal(
+      hub.depends_on && !Array.isArray(hub.depends_on) ? hub.depends_on['minio-init']?.condition : undefined,
+      'service_completed_successfully',
+    );
+    assert.deepEqual([...oneShots(config)], ['minio-init']);
+    assertProductionProperties(config, 'prod');
+  });
+
+  it('staging: the prod stack, smaller and louder, on its own port and project', { skip: skipReason }, () => {
+    const staging = resolved('staging', prodSecrets, join(root, '.env.staging.example'));
+    const prod = resolved('prod', prodSecrets);
+    assertProductionProperties(staging, 'staging');
+    assert.deepEqual(Object.keys(staging.services).sort(), Object.keys(prod.services).sort(), 'staging runs what prod runs');
+    const hub = service(staging, 'hub');
+    assert.equal(hub.environment?.LOG_LEVEL, 'debug');
+    assert.ok(publishes(hub, 7710, 7700), 'staging publishes the hub on 7710, beside prod on 7700');
+    assert.ok(!publishes(hub, 7700, 7700), "staging must not also take prod's port");
+    for (const [name, svc] of Object.entries(staging.services)) {
+      const mine = memoryBytes(svc.deploy?.resources?.limits?.memory);
+      const theirs = memoryBytes(service(prod, name).deploy?.resources?.limits?.memory);
+      assert.ok(mine <= theirs, `staging ${name} may use ${mine} bytes, more than prod's ${theirs}`);
+    }
+    assert.equal(envExampleVariables(join(root, '.env.staging.example')).get('COMPOSE_PROJECT_NAME'), 'switchboard-staging');
+  });
+
+  it('no image is `latest` or untagged', { skip: skipReason }, () => {
+    for (const [stack, env, file] of [
+      ['test', {}, join(root, '.env.test')],
+      ['prod', prodSecrets, envExample],
+      ['staging', prodSecrets, join(root, '.env.staging.example')],
+    ] as const) {
+      for (const [name, svc] of Object.entries(resolved(stack, env, file).services)) {
+        const image = svc.image ?? '';
+        const tag = /:([^/:]+)$/.exec(image)?.[1];
+        assert.ok(tag && tag !== 'latest', `${stack}: ${name} uses image '${image}': pin a tag`);
       }
     }
   });
 
-  it('prod: the database password comes only from the environment, and is required', { skip: skipReason }, () => {
+  it('prod: the passwords come only from the environment, and reach the hub inside its connection URLs', { skip: skipReason }, () => {
     const config = resolved('prod', prodSecrets);
     assert.equal(service(config, 'postgres').environment?.POSTGRES_PASSWORD, testPassword);
-    assert.ok(service(config, 'hub').environment?.DATABASE_URL?.includes(`:${testPassword}@postgres:5432/`));
-    const missing = compose(['--env-file', envExample, ...composeFiles('prod'), 'config', '-q']);
-    assert.notEqual(missing.status, 0, 'the prod stack must refuse to start without POSTGRES_PASSWORD');
-    assert.match(missing.stderr, /POSTGRES_PASSWORD/);
+    const hub = service(config, 'hub').environment ?? {};
+    assert.ok(hub.DATABASE_URL?.includes(`:${testPassword}@postgres:5432/`));
+    assert.ok(hub.SQL_DATABASE_URL?.startsWith(`postgres://switchboard_reader:${prodSecrets.SQL_READER_PASSWORD}@postgres:5432/`));
+    assert.ok(hub.REDIS_URL?.includes(`:${prodSecrets.REDIS_PASSWORD}@redis:6379`));
+    assert.ok(hub.AMQP_URL?.includes(`:${prodSecrets.RABBITMQ_PASSWORD}@rabbitmq:5672`));
+    assert.ok(hub.MONGODB_URL?.includes(`:${prodSecrets.MONGO_PASSWORD}@mongo:27017`));
+    assert.equal(hub.AWS_SECRET_ACCESS_KEY, prodSecrets.MINIO_ROOT_PASSWORD);
+    assert.equal(hub.KAFKA_BROKERS, 'kafka:9092');
   });
 
-  it('prod: the operator API key hash is required as well, never defaulted', { skip: skipReason }, () => {
-    const missing = compose(['--env-file', envExample, ...composeFiles('prod'), 'config', '-q'], { POSTGRES_PASSWORD: testPassword });
-    assert.notEqual(missing.status, 0, 'the prod stack must refuse to start without SWITCHBOARD_API_KEY_SHA256');
-    assert.match(missing.stderr, /SWITCHBOARD_API_KEY_SHA256/);
+  it('prod and staging refuse to start without any one of their secrets, naming it', { skip: skipReason }, () => {
+    for (const stack of ['prod', 'staging']) {
+      for (const secret of Object.keys(prodSecrets)) {
+        const { [secret]: _left, ...rest } = prodSecrets;
+        const missing = compose(['--env-file', envExample, ...composeFiles(stack), 'config', '-q'], rest);
+        assert.notEqual(missing.status, 0, `${stack} must refuse to start without ${secret}`);
+        assert.match(missing.stderr, new RegExp(secret));
+      }
+    }
+  });
+
+  it('test: the .env.test profile resolves the test stack as it is', { skip: skipReason }, () => {
+    const config = resolved('test', {}, join(root, '.env.test'));
+    assert.deepEqual(Object.keys(config.services).sort(), ['hub', 'test-server']);
   });
 
   it('test and prod resolve with the built-in defaults alone (no .env)', { skip: skipReason }, () => {
@@ -268,7 +382,7 @@ describe('compose files (docker-compose 1.29, offline)', () => {
 });
 
 describe('compose sources (no docker-compose needed)', () => {
-  const files = ['docker-compose.yml', 'docker-compose.test.yml', 'docker-compose.prod.yml'];
+  const files = ['docker-compose.yml', 'docker-compose.test.yml', 'docker-compose.prod.yml', 'docker-compose.staging.yml'];
 
   it('use the 3.8 format and none of the keys docker-compose 1.29 rejects', () => {
     for (const file of files) {
@@ -299,22 +413,31 @@ describe('compose sources (no docker-compose needed)', () => {
     }
   });
 
-  it('.env.example lists every variable the compose files read, each under a comment, secrets empty', () => {
-    const documented = envExampleVariables();
-    const used = new Set(files.flatMap((file) => strings(rawCompose(file)).flatMap((text) => references(text).map((r) => r.name))));
-    assert.ok(used.size > 0);
-    for (const name of used) assert.ok(documented.has(name), `.env.example does not list ${name}`);
-    for (const [name, value] of documented) {
-      if (secretName.test(name)) assert.equal(value, '', `.env.example must not carry a value for the secret ${name}`);
+  it('each env profile lists every variable its stack reads, each under a comment, secrets empty', () => {
+    const profiles = [
+      { file: '.env.example', stack: ['docker-compose.yml', 'docker-compose.prod.yml'] },
+      { file: '.env.staging.example', stack: ['docker-compose.yml', 'docker-compose.prod.yml', 'docker-compose.staging.yml'] },
+      { file: '.env.test', stack: ['docker-compose.yml', 'docker-compose.test.yml'] },
+    ];
+    for (const { file, stack } of profiles) {
+      const documented = envExampleVariables(join(root, file));
+      const used = new Set(stack.flatMap((f) => strings(rawCompose(f)).flatMap((text) => references(text).map((r) => r.name))));
+      assert.ok(used.size > 0);
+      for (const name of used) assert.ok(documented.has(name), `${file} does not list ${name}`);
+      for (const [name, value] of documented) {
+        if (secretName.test(name)) assert.equal(value, '', `${file} must not carry a value for the secret ${name}`);
+      }
+      let commented = false;
+      for (const line of readFileSync(join(root, file), 'utf8')
+        .split('\n')
+        .map((l) => l.trim())) {
+        if (line.startsWith('#')) commented = true;
+        else if (line === '') commented = false;
+        else assert.ok(commented, `${file}: '${line}' has no comment above it`);
+      }
     }
-    let commented = false;
-    for (const line of readFileSync(envExample, 'utf8')
-      .split('\n')
-      .map((l) => l.trim())) {
-      if (line.startsWith('#')) commented = true;
-      else if (line === '') commented = false;
-      else assert.ok(commented, `.env.example: '${line}' has no comment above it`);
-    }
+    // the test profile is committed and used as is: it holds no secret at all
+    assert.ok(![...envExampleVariables(join(root, '.env.test')).keys()].some((name) => secretName.test(name)));
   });
 });
 
