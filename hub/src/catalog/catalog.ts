@@ -37,6 +37,8 @@ export class Catalog extends EventEmitter<CatalogEvents> {
   private promptEntries = new Map<string, PromptEntry>();
   private resourceList: Resource[] = [];
   private templateList: ResourceTemplateType[] = [];
+  /** Bumped whenever what callers see changes: a cache key for views derived from the catalogue. */
+  version = 0;
 
   constructor(private readonly pool: UpstreamPool) {
     super();
@@ -51,7 +53,10 @@ export class Catalog extends EventEmitter<CatalogEvents> {
     if (which.tools) changed.tools = this.rebuildTools();
     if (which.resources) changed.resources = this.rebuildResources();
     if (which.prompts) changed.prompts = this.rebuildPrompts();
-    if (changed.tools || changed.resources || changed.prompts) this.emit('changed', changed);
+    if (changed.tools || changed.resources || changed.prompts) {
+      this.version++;
+      this.emit('changed', changed);
+    }
   }
 
   private rebuildTools(): boolean {

@@ -28,6 +28,7 @@ function fakeHub(visible: string[]): { hub: Hub; reads: string[] } {
     telemetry: new Telemetry({ processMetrics: false }),
     listTools: (_principal: Principal) => visible.map(tool),
     catalog: {
+      version: 1,
       resources: () => [
         { uri: 'docs+file:///readme', name: 'readme' },
         { uri: 'vault+file:///keys', name: 'keys' },

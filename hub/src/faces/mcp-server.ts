@@ -76,9 +76,19 @@ export function createHubMcpServer(hub: Hub, principal: Principal, options: HubM
   return server;
 }
 
-/** An upstream's resources, prompts and log lines are for callers that may call one of its tools. */
+/**
+ * An upstream's resources, prompts and log lines are for callers that may call one of its tools.
+ * The answer is cached until the catalogue changes (log lines can be many).
+ */
 export function upstreamsOf(hub: Hub, principal: Principal): (upstream: string) => boolean {
-  return (upstream) => hub.listTools(principal).some((tool) => tool.name.startsWith(`${upstream}__`));
+  let cached: { version: number; upstreams: Set<string> } | undefined;
+  return (upstream) => {
+    if (cached?.version !== hub.catalog.version) {
+      const names = hub.listTools(principal).map((tool) => tool.name.slice(0, Math.max(0, tool.name.indexOf('__'))));
+      cached = { version: hub.catalog.version, upstreams: new Set(names) };
+    }
+    return cached.upstreams.has(upstream);
+  };
 }
 
 /**
