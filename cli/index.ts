@@ -14,6 +14,8 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   status: async (argv) => (await import('./status.ts')).status(argv),
   pins: async (argv) => (await import('./pins.ts')).pins(argv),
   up: async (argv) => (await import('./up.ts')).up(argv),
+  backup: async (argv) => (await import('./backup.ts')).backup(argv),
+  restore: async (argv) => (await import('./backup.ts')).restore(argv),
   'test-server': async (argv) => {
     const { main } = await import('@switchboard/test-server/main');
     await main(argv);

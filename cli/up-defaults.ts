@@ -27,11 +27,11 @@ export function upDefaults(env: NodeJS.ProcessEnv = process.env): Record<string,
   };
 }
 
-/** `--config FILE`, else ./switchboard.yaml, else the defaults above (creating ./work and ./data). */
-export function loadUpConfig(file: string | undefined, defaultRolesDir: string, cwd = process.cwd()): LoadedConfig {
+/** `--config FILE`, else ./switchboard.yaml, else the defaults above (creating ./work and ./data unless `create` is false). */
+export function loadUpConfig(file: string | undefined, defaultRolesDir: string, cwd = process.cwd(), create = true): LoadedConfig {
   const loaded = loadHubConfig({ ...(file ? { file } : {}), cwd, defaultRolesDir });
   if (loaded.source !== '<embedded defaults>') return loaded;
   const config = parseHubConfig(stringify(upDefaults()), UP_DEFAULTS_SOURCE);
-  for (const dir of ['work', 'data']) mkdirSync(join(cwd, dir), { recursive: true, mode: 0o700 });
+  if (create) for (const dir of ['work', 'data']) mkdirSync(join(cwd, dir), { recursive: true, mode: 0o700 });
   return { config, source: UP_DEFAULTS_SOURCE, baseDir: cwd, rolesDir: defaultRolesDir };
 }

@@ -12,6 +12,9 @@ Usage:
   switchboard up [--config FILE] [--port N] [--host H] [--drain-ms N]
       Run the hub and every configured server as processes on this machine (defaults: fs, shell and
       rag over ./work, tasks and audit in SQLite under ./data); prints where each listens; Ctrl-C stops all.
+  switchboard backup [--config FILE] [--out DIR]
+      Copy the embedded SQLite stores (tasks, audit, rag) while the hub runs, with a manifest.
+  switchboard restore DIR [--config FILE]   Put a backup back (the hub must be stopped)
   switchboard server <name> [flags]    Run one MCP server alone (servers: SERVERS)
   switchboard run "<task>" [--role R] [--config FILE]
       Give a task to a role agent and print its answer (default role: reader).
