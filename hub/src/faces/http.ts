@@ -12,6 +12,7 @@ import {
 import { authNoneRefusal, ConfigError, isLoopbackHost } from '../config/index.ts';
 import type { Hub } from '../hub.ts';
 import type { Principal } from '../policy/index.ts';
+import { mountConsoleApi, mountConsoleBundle } from './console/index.ts';
 import { createMcpEndpoint } from './mcp-endpoint.ts';
 import { attachTaskSocket, mountTaskRoutes } from './tasks/index.ts';
 
@@ -39,10 +40,14 @@ export function createHttpFace(hub: Hub, host: string): HttpFace {
   });
   // Host/Origin validation (DNS rebinding) is on for loopback binds, and wherever allowedHosts is set.
   const app = createMcpHonoApp({ host, ...(allowedHosts ? { allowedHosts } : {}), ...(allowedOrigins ? { allowedOrigins } : {}) });
+  // The web console's static files (/ui), before the auth middleware: like a login page they hold no
+  // data; everything the console shows comes from the guarded /v1 routes (docs/console.md).
+  mountConsoleBundle(app);
   // Before every route: Hono runs handlers in registration order, so routes added later are guarded too.
   app.use('*', authMiddleware(authenticator));
   mountProtectedResourceMetadata(app, authenticator);
   mountTaskRoutes(app, hub.tasks.scheduler, { principalOf: (c) => principalOfContext(c) ?? fallback });
+  const consoleApi = mountConsoleApi(app, hub, { principalOf: (c) => principalOfContext(c) ?? fallback });
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', (c) => {
     const status = hub.status();
@@ -56,7 +61,13 @@ export function createHttpFace(hub: Hub, host: string): HttpFace {
   // The deprecated HTTP+SSE transport, for clients that predate Streamable HTTP.
   app.get('/sse', (c) => mcp.sse('/messages', authInfoOfContext(c)));
   app.post('/messages', (c) => mcp.messages(c.req.raw, { parsedBody: c.get('parsedBody' as never), authInfo: authInfoOfContext(c) }));
-  return { app, close: () => mcp.close() };
+  return {
+    app,
+    close: () => {
+      consoleApi.close();
+      return mcp.close();
+    },
+  };
 }
 
 export interface ListeningHttpFace {

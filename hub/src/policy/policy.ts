@@ -70,6 +70,11 @@ export class Policy {
     return [...this.roles.keys()].sort();
   }
 
+  /** A role as the policy applies it (for the console and `switchboard roles`), or undefined. */
+  role(name: string): AccessRole | undefined {
+    return this.roles.get(name);
+  }
+
   /** Tool allowed? Arguments within the role's rules? Deny wins; an unknown role may do nothing. */
   check(principal: Principal, tool: string, args: Record<string, unknown>): PolicyDecision {
     const role = this.roles.get(principal.role);

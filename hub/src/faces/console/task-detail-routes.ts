@@ -1,0 +1,90 @@
+import type { Hono } from 'hono';
+import type { Hub } from '../../hub.ts';
+import type { AuditRecord, Principal } from '../../policy/index.ts';
+import { isFinal, type TaskRecord, type TaskState } from '../../scheduler/task-model.ts';
+import { ConsoleApiError, handle, isAdmin } from './access.ts';
+import type { ConsoleRouteOptions } from './catalog-routes.ts';
+
+const MAX_CALLS = 1000;
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** Which of the task's audited calls a step made: its own call (depth 0) or its agent's nested calls, inside its run. */
+function callsOfStep(step: TaskRecord, calls: AuditRecord[], now: number): AuditRecord[] {
+  if (step.startedAt === null) return [];
+  const from = step.startedAt - 1;
+  const to = (step.finishedAt ?? now) + 1;
+  const agentRole = step.target.startsWith('agent__') ? step.target.slice('agent__'.length) : undefined;
+  return calls.filter(
+    (call) =>
+      call.startedAt >= from &&
+      call.startedAt <= to &&
+      (call.depth === 0 ? call.tool === step.target : agentRole !== undefined && call.principal === `agent:${agentRole}`),
+  );
+}
+
+/** A task's submitter, or an admin, may see its inputs and calls; others get the shape without them. */
+function maySeeDetail(viewer: Principal, task: TaskRecord): boolean {
+  return isAdmin(viewer) || (task.principal !== null && task.principal.id === viewer.id);
+}
+
+/**
+ * `GET /v1/tasks/:id/detail`: the task view plus, for each step (a DAG's steps, a batch's tasks, or
+ * the task itself), its target, input, result, error, attempts, timings, state changes, and the tool
+ * calls the audit log recorded for it (matched by correlation id and time).
+ */
+export function mountTaskDetailRoutes(app: Hono, hub: Hub, options: ConsoleRouteOptions): void {
+  const { scheduler } = hub.tasks;
+  app.get(
+    '/v1/tasks/:id/detail',
+    handle(async (c) => {
+      const viewer = options.principalOf(c);
+      const id = c.req.param('id') as string;
+      const root = await scheduler.store.getTask(id);
+      if (root === undefined) throw new ConsoleApiError('NOT_FOUND', `no task '${id}'`, 'id');
+      const task = await scheduler.require(id);
+      const members = root.kind === 'task' ? [root] : await scheduler.store.getTasks(root.members);
+      const byId = new Map(members.map((m) => [m.id, m]));
+      const ordered = root.kind === 'task' ? [root] : root.members.map((m) => byId.get(m)).filter((m): m is TaskRecord => m !== undefined);
+      const events = await scheduler.events(id, 0, 5000);
+      const detail = maySeeDetail(viewer, root);
+      let calls = detail ? await hub.auditStore.query({ correlationId: root.correlationId, limit: MAX_CALLS }) : [];
+      if (!isAdmin(viewer)) calls = calls.filter((call) => call.principal === viewer.id || call.onBehalfOf === viewer.id);
+      calls.sort((a, b) => a.startedAt - b.startedAt);
+      const now = Date.now();
+      const stepIdOf = new Map(ordered.map((m) => [m.id, m.stepId ?? m.id]));
+      const steps = ordered.map((m) => ({
+        id: m.stepId ?? m.id,
+        taskId: m.id,
+        target: m.target,
+        state: m.state,
+        attempts: m.attempts,
+        maxAttempts: m.maxAttempts,
+        dependsOn: m.dependsOn.map((d) => stepIdOf.get(d) ?? d),
+        input: detail ? m.input : null,
+        result: m.result,
+        error: m.error,
+        createdAt: iso(m.createdAt),
+        startedAt: iso(m.startedAt),
+        finishedAt: iso(m.finishedAt),
+        durationMs: m.startedAt !== null && m.finishedAt !== null ? m.finishedAt - m.startedAt : null,
+        events: events.filter((e) => e.taskId === m.id),
+        calls: callsOfStep(m, calls, now),
+      }));
+      return c.json({
+        task,
+        steps,
+        events,
+        calls: { shown: calls.length, truncated: calls.length >= MAX_CALLS, hidden: !detail },
+        actions: {
+          cancel: {
+            allowed: !isFinal(task.state as TaskState),
+            reason: isFinal(task.state as TaskState) ? `the task is ${task.state}` : null,
+          },
+          // No approval step exists in this hub's task model yet: the buttons say so instead of pretending.
+          approve: { allowed: false, reason: 'this hub’s tasks have no approval step (no task waits for a human)' },
+          reject: { allowed: false, reason: 'this hub’s tasks have no approval step (no task waits for a human)' },
+        },
+      });
+    }, options.onError),
+  );
+}
