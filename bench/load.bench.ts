@@ -95,11 +95,12 @@ function merge(phases: Phase[]): Phase {
  * Load through the hub vs. straight to the upstream: N concurrent MCP clients (2025-era sessions)
  * over Streamable HTTP call a cheap tool back to back — `echo` on a minimal sessionful upstream
  * (bench/echo-upstream.ts), so the figure shows the hub's own cost rather than a server's. The hub
- * fronts that same upstream process (auth: none, in-memory audit; every call still goes through
- * policy, quota, audit, breaker, metrics and a pino log line). Phases alternate so machine noise
- * hits both sides; the figure fails if any call errs.
+ * (auth: none, in-memory audit; every call still goes through policy, quota, audit, breaker,
+ * metrics and a pino log line) fronts that same program twice: the HTTP process the direct clients
+ * use, and a copy it runs over stdio, the usual way to host a local server. Phases alternate so
+ * machine noise hits every side; a figure fails if any call errs.
  */
-export async function run(): Promise<BenchFigure> {
+export async function run(): Promise<BenchFigure[]> {
   const clientsPerSide = Number(process.env.BENCH_CLIENTS ?? 16);
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -110,15 +111,17 @@ export async function run(): Promise<BenchFigure> {
     const config = join(dir, 'switchboard.yaml');
     writeFileSync(
       config,
-      `hub:\n  name: load\n  http: { host: 127.0.0.1, port: 0 }\n  dataDir: ${dir}\nauth: none\naudit: { store: ${process.env.BENCH_AUDIT ?? 'memory'} }\nupstreams:\n  echo:\n    url: ${upstream.url}\n    healthIntervalMs: 0\n`,
+      `hub:\n  name: load\n  http: { host: 127.0.0.1, port: 0 }\n  dataDir: ${dir}\nauth: none\naudit: { store: ${process.env.BENCH_AUDIT ?? 'memory'} }\nupstreams:\n  echo:\n    url: ${upstream.url}\n    healthIntervalMs: 0\n  local:\n    command: ${process.execPath}\n    args: [--import, tsx, ${join(import.meta.dirname, 'echo-upstream.ts')}, --stdio]\n    cwd: ${root}\n    healthIntervalMs: 0\n`,
     );
     hub = await startListening([cli, 'serve', '--http', '--config', config]);
     const direct = await connectClients(upstream.url, clientsPerSide);
     const viaHub = await connectClients(hub.url, clientsPerSide);
     await load(direct, 'echo', 1);
     await load(viaHub, 'echo__echo', 1);
+    await load(viaHub, 'local__echo', 1);
     const directPhases: Phase[] = [];
     const hubPhases: Phase[] = [];
+    const stdioPhases: Phase[] = [];
     // CPU each process spends per hub call: what the hub adds on top of the upstream's own work.
     const cpu = { hub: 0, upstream: 0 };
     for (let round = 0; round < rounds; round++) {
@@ -127,14 +130,18 @@ export async function run(): Promise<BenchFigure> {
       hubPhases.push(await load(viaHub, 'echo__echo', seconds));
       cpu.hub += cpuMs(hub.child.pid) - before.hub;
       cpu.upstream += cpuMs(upstream.child.pid) - before.upstream;
+      stdioPhases.push(await load(viaHub, 'local__echo', seconds));
     }
     await Promise.allSettled([...direct, ...viaHub].map((c) => c.close()));
     const d = merge(directPhases);
     const h = merge(hubPhases);
-    if (d.errors > 0 || h.errors > 0) throw new Error(`load bench: ${d.errors} direct and ${h.errors} hub calls failed`);
+    const l = merge(stdioPhases);
+    if (d.errors + h.errors + l.errors > 0)
+      throw new Error(`load bench: ${d.errors} direct, ${h.errors} hub (HTTP) and ${l.errors} hub (stdio) calls failed`);
     const directRate = d.latencies.length / d.seconds;
     const hubRate = h.latencies.length / h.seconds;
-    return {
+    const stdioRate = l.latencies.length / l.seconds;
+    const viaHttp: BenchFigure = {
       name: `load (${clientsPerSide} concurrent clients, Streamable HTTP, echo upstream)`,
       ratioOf: 'hub calls/s / direct calls/s',
       ratio: hubRate / directRate,
@@ -151,6 +158,22 @@ export async function run(): Promise<BenchFigure> {
         errors: d.errors + h.errors,
       },
     };
+    const viaStdio: BenchFigure = {
+      name: `load (${clientsPerSide} concurrent clients, Streamable HTTP; the hub runs the echo server over stdio)`,
+      ratioOf: 'hub calls/s / direct calls/s',
+      ratio: stdioRate / directRate,
+      figures: {
+        directCallsPerSec: directRate,
+        hubCallsPerSec: stdioRate,
+        directP50Ms: percentile(d.latencies, 50),
+        hubP50Ms: percentile(l.latencies, 50),
+        directP99Ms: percentile(d.latencies, 99),
+        hubP99Ms: percentile(l.latencies, 99),
+        calls: l.latencies.length,
+        errors: l.errors,
+      },
+    };
+    return [viaHttp, viaStdio];
   } finally {
     hub?.child.kill('SIGTERM');
     upstream.child.kill('SIGTERM');
