@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authNoneRefusal, isLoopbackHost } from './loopback.ts';
+import { PlannerConfigSchema } from './planner-schema.ts';
 import { httpFaceFields, hubResilienceFields, TelemetrySchema, upstreamResilienceFields } from './resilience-schema.ts';
 import { AuditSchema, AuthSchema, PolicySchema, PrincipalsSchema, QuotaRuleSchema } from './security-schema.ts';
 import { TasksConfigSchema } from './tasks-schema.ts';
@@ -67,6 +68,7 @@ export const HubConfigSchema = z
     roles: z.string().min(1).optional().describe('directory of role YAML files, relative to the config file'),
     upstreams: z.record(UpstreamNameSchema, UpstreamSchema).default({}),
     tasks: TasksConfigSchema,
+    planner: PlannerConfigSchema,
     telemetry: TelemetrySchema,
     auth: AuthSchema,
     principals: PrincipalsSchema,

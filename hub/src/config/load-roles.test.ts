@@ -29,7 +29,7 @@ describe('role files', () => {
     assert.equal(role.name, 'reader');
     assert.deepEqual(role.tools.deny, []);
     assert.equal(role.limits.maxSteps, 10);
-    assert.equal(role.playbooks[0]?.steps[0]?.tool, 'fs__read_file');
+    assert.deepEqual(role.playbooks[0]?.steps[0], { tool: 'fs__read_file', arguments: { path: '{{path}}' } });
   });
 
   it('names file and key for a wrong type, an unknown key, a bad regex and a name mismatch', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { errorOfResult, ToolError, toolErrorResult } from '@switchboard/kit';
-import { RoleSchema } from '../config/index.ts';
+import { RoleSchema } from '../../config/index.ts';
 import { RoleAgent } from './role-agent.ts';
 
 const role = RoleSchema.parse({

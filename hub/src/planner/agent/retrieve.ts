@@ -1,16 +1,19 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { Role } from '../../config/index.ts';
 import { decideTool } from '../../policy/index.ts';
+import type { RetrievedContext } from '../../rag/index.ts';
 import { contextError, retrieveContext, searchToolOf } from '../../rag/index.ts';
-import type { AgentStateUpdate, AgentStateValue } from '../state.ts';
-import type { ToolCaller } from './act.ts';
+import type { AgentFailure, ToolCaller } from './types.ts';
 
 /**
  * Before the agent acts: retrieves passages for the task from the role's `context` collection, through
  * the same tool caller as every step (so the role's allowlist, argument rules and the audit apply).
  */
 export function retrieveNode(role: Role) {
-  return async (state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> => {
+  return async (
+    state: { task: string },
+    config: LangGraphRunnableConfig,
+  ): Promise<{ retrieved?: RetrievedContext; failure?: AgentFailure }> => {
     const context = role.context;
     if (context === undefined) return {};
     const callTool = config.configurable?.callTool as ToolCaller | undefined;
