@@ -46,7 +46,8 @@ tasks: { store: sqlite, leaseMs: 2000, pollMs: 50, concurrency: 4 }
       return ((await response.json()) as { id: string }).id;
     };
     const accepted: string[] = [];
-    for (let i = 0; i < 40; i++) accepted.push(await submit(100 + (i % 5) * 100));
+    // ~20 s of work at concurrency 4: most of it is still queued or running when the backup is taken
+    for (let i = 0; i < 40; i++) accepted.push(await submit(1500 + (i % 4) * 500));
     await waitUntil(async () => {
       const list = (await (await fetch(`${base}/v1/tasks?state=running`, { headers })).json()) as { tasks: unknown[] };
       return list.tasks.length > 0;
@@ -86,6 +87,8 @@ tasks: { store: sqlite, leaseMs: 2000, pollMs: 50, concurrency: 4 }
     try {
       const found = await store.getTasks(accepted);
       assert.equal(found.length, accepted.length, 'every task accepted before the backup is in the restored store');
+      const unfinished = found.filter((task) => task.state === 'queued' || task.state === 'running');
+      assert.ok(unfinished.length > 0, 'the backup was taken while tasks were still waiting and running');
     } finally {
       await store.close();
     }
@@ -103,6 +106,16 @@ tasks: { store: sqlite, leaseMs: 2000, pollMs: 50, concurrency: 4 }
       },
       'every restored task to succeed',
       90_000,
+    );
+    // the hub counts what its tasks did (deploy/prometheus alerts on these)
+    const metrics = await (await fetch(`${againBase}/metrics`)).text();
+    const succeeded = Number(/^switchboard_task_events_total\{state="succeeded"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
+    assert.ok(
+      succeeded >= 1,
+      `no succeeded task events in /metrics:\n${metrics
+        .split('\n')
+        .filter((l) => l.includes('task'))
+        .join('\n')}`,
     );
     process.kill(again.child.pid as number, 'SIGTERM');
     assert.equal(await again.exit, 0);

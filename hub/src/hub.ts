@@ -4,8 +4,9 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
 import { type Logger, ToolError, toolErrorResult } from '@switchboard/kit';
 import { Authenticator } from './auth/index.ts';
 import { Catalog } from './catalog/index.ts';
-import type { LoadedConfig, Role } from './config/index.ts';
-import { RoleAgent } from './planner/index.ts';
+import { type LoadedConfig, loadPlans, type PlanTemplate, type Role, RoleRegistry, type RoleSet } from './config/index.ts';
+import { type ModelFactory, type ModelProvider, modelProvider, RoleAgent } from './planner/index.ts';
+import { PlannerService, type PlannerTool, plannerTools } from './planner/run/index.ts';
 import {
   type AuditStore,
   agentPrincipal,
@@ -31,6 +32,10 @@ export interface HubOptions {
   audit?: AuditStore;
   /** Time for quotas and audit timestamps (tests inject a fake). */
   clock?: Clock;
+  /** Plan templates; default: `plans/` in the roles directory. */
+  plans?: PlanTemplate[];
+  /** LLM mode: builds chat models from specs (tests inject scripted fakes). */
+  modelFactory?: ModelFactory;
 }
 
 /** `CallOptions` carries the signal, timeout, progress, caller channel and trace context on to the upstream. */
@@ -40,6 +45,8 @@ export interface HubCallOptions extends CallOptions {
   principal: Principal;
   /** How many agents deep this call is; bounds agents calling agents. */
   depth?: number;
+  /** Set by the scheduler when it executes a task (a planner run continues its own thread). */
+  taskId?: string;
 }
 
 /** Thrown for a tool name the hub does not serve: a protocol error (-32602), not a tool result. */
@@ -58,6 +65,12 @@ export class Hub {
   readonly pool: UpstreamPool;
   readonly catalog: Catalog;
   readonly agents: Map<string, RoleAgent>;
+  /** Planner runs: hub__run_task and friends, the run graph and its checkpoints. */
+  planner!: PlannerService;
+  private plannerTools: PlannerTool[] = [];
+  private registry: RoleRegistry | undefined;
+  private readonly models: ModelProvider;
+  private roleSet: RoleSet;
   readonly name: string;
   /** Metrics (`/metrics`) and traces; the scheduler sets its queue depth here. */
   readonly telemetry: Telemetry;
@@ -89,7 +102,13 @@ export class Hub {
       pinFile: pinFileOf(baseDir, config.hub),
     });
     this.catalog = new Catalog(this.pool);
-    this.agents = new Map(options.roles.map((role) => [`agent__${role.name}`, new RoleAgent(role)]));
+    this.models = modelProvider({
+      mode: config.planner.mode,
+      ...(config.planner.model ? { model: config.planner.model } : {}),
+      ...(options.modelFactory ? { factory: options.modelFactory } : {}),
+    });
+    this.roleSet = { roles: options.roles, plans: options.plans ?? loadPlans(options.loaded.rolesDir) };
+    this.agents = new Map(options.roles.map((role) => [`agent__${role.name}`, new RoleAgent(role, { models: this.models })]));
     this.policy = Policy.fromConfig(config, options.roles, options.loaded.source);
     const local = config.principals.local;
     this.localPrincipal = { id: `local:${local.name ?? osUser()}`, role: local.role, kind: 'local' };
@@ -117,6 +136,21 @@ export class Hub {
       logger: options.logger,
     });
     hub.tasks = await TaskService.open(config.tasks, resolve(baseDir, config.hub.dataDir), hub, options.logger);
+    hub.tasks.scheduler.watchAll((event) => hub.telemetry.metrics.countTaskEvent(event.state));
+    hub.planner = await PlannerService.open(
+      config.planner,
+      resolve(baseDir, config.hub.dataDir),
+      {
+        callTool: (name, args, call) => hub.callTool(name, args, call),
+        scheduler: hub.tasks.scheduler,
+        roles: () => hub.roles,
+        plans: () => hub.roleSet.plans,
+        models: hub.models,
+      },
+      options.logger,
+    );
+    hub.plannerTools = plannerTools(hub.planner);
+    hub.watchRoles();
     await hub.pool.connectAll();
     hub.catalog.refresh();
     return hub;
@@ -132,7 +166,40 @@ export class Hub {
   }
 
   get roles(): Role[] {
-    return this.options.roles;
+    return this.roleSet.roles;
+  }
+
+  get plans(): PlanTemplate[] {
+    return this.roleSet.plans;
+  }
+
+  /** Scheduler targets among the hub's own tools: a planner run is a task like any other. */
+  isTaskTarget(name: string): boolean {
+    return this.plannerTools.some((tool) => tool.definition.name === name && name === 'hub__run_task');
+  }
+
+  /**
+   * Roles and plans hot-reload (planner.watchRoles): a changed file takes effect for the next call;
+   * a broken one keeps its previous version (the registry logs why).
+   */
+  private watchRoles(): void {
+    const dir = this.options.loaded.rolesDir;
+    if (dir === undefined || !this.config.planner.watchRoles) return;
+    this.registry = new RoleRegistry(dir, this.logger, this.roleSet);
+    this.registry.watch((set) => this.applyRoles(set));
+  }
+
+  /** Swaps in a new set of roles and plans: agents are rebuilt, the policy follows. */
+  applyRoles(set: RoleSet): void {
+    try {
+      this.policy.replaceRoles(Policy.fromConfig(this.config, set.roles, this.options.loaded.source));
+    } catch (error) {
+      this.logger.warn({ error: (error as Error).message }, 'reloaded roles conflict with the config; keeping the previous roles');
+      return;
+    }
+    this.roleSet = set;
+    this.agents.clear();
+    for (const role of set.roles) this.agents.set(`agent__${role.name}`, new RoleAgent(role, { models: this.models }));
   }
 
   /** Every tool, or with a principal only those its role may call (argument rules appended to descriptions). */
@@ -141,6 +208,7 @@ export class Hub {
       ...this.catalog.list().map((entry) => entry.definition),
       ...[...this.agents.values()].map((agent) => agent.definition()),
       ...(this.tasks?.tools.map((tool) => tool.definition) ?? []),
+      ...this.plannerTools.map((tool) => tool.definition),
     ];
     if (principal === undefined) return all;
     return all
@@ -157,7 +225,7 @@ export class Hub {
   }
 
   has(name: string): boolean {
-    return this.agents.has(name) || this.catalog.resolve(name) !== undefined;
+    return this.agents.has(name) || this.catalog.resolve(name) !== undefined || this.plannerTools.some((t) => t.definition.name === name);
   }
 
   /**
@@ -194,6 +262,14 @@ export class Hub {
       return toolErrorResult(
         new ToolError('UPSTREAM_UNAVAILABLE', `hub '${this.name}' is shutting down; retry on another replica or once it is back`),
       );
+    const run = this.plannerTools.find((tool) => tool.definition.name === name);
+    if (run !== undefined)
+      return run.call(args, {
+        principal: options.principal,
+        correlationId: options.correlationId,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.taskId ? { taskId: options.taskId } : {}),
+      });
     const own = this.tasks?.tool(name);
     if (own !== undefined)
       return own.call(args, { principal: options.principal, correlationId: options.correlationId, signal: options.signal });
@@ -205,7 +281,11 @@ export class Hub {
       }
       // The agent's own calls run under its role, not its caller's: the role's policy bounds them.
       const nested = { ...options, depth: depth + 1, principal: agentPrincipal(agent.role.name, options.principal) };
-      return agent.run(args, (tool, toolArgs) => this.callFromAgent(tool, toolArgs, nested), options.signal);
+      return agent.run(args, (tool, toolArgs) => this.callFromAgent(tool, toolArgs, nested), options.signal, {
+        principal: options.principal,
+        approvals: this.planner?.isApproved,
+        listTools: () => this.listTools(nested.principal).filter((tool) => !tool.name.startsWith('hub__')),
+      });
     }
     const entry = this.catalog.resolve(name);
     if (entry === undefined) throw new UnknownToolError(name);
@@ -232,7 +312,7 @@ export class Hub {
       ready: this.pool.ready() && !this.draining,
       upstreams: this.pool.status(),
       tools: this.listTools().length,
-      roles: this.options.roles.map((role) => role.name),
+      roles: this.roles.map((role) => role.name),
     };
   }
 
@@ -269,7 +349,9 @@ export class Hub {
   }
 
   async close(): Promise<void> {
+    this.registry?.close();
     await this.tasks?.close();
+    await this.planner?.close();
     await this.pool.close();
     await this.audit?.close();
     await this.telemetry.close();

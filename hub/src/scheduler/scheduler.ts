@@ -53,6 +53,8 @@ export class Scheduler {
   private readonly lifecycle: Lifecycle;
   private readonly pool: WorkerPool;
   private readonly listeners = new Map<string, Set<EventListener>>();
+  /** Listeners of every event of this process (metrics). */
+  private readonly watchers = new Set<EventListener>();
   private cancelSweep: (() => void) | undefined;
   private started = false;
 
@@ -176,6 +178,12 @@ export class Scheduler {
         if (set?.size === 0) this.listeners.delete(id);
       }
     };
+  }
+
+  /** Every event this process publishes, after its transaction committed (metrics); returns the unsubscribe. */
+  watchAll(listener: EventListener): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
   }
 
   /** Resolves with the view once the task (or group) is final. */
@@ -308,6 +316,7 @@ export class Scheduler {
         if (id === null) continue;
         for (const listener of this.listeners.get(id) ?? []) listener(event);
       }
+      for (const watcher of this.watchers) watcher(event);
     }
   }
 

@@ -19,6 +19,7 @@ export class HubMetrics {
   private readonly restarts: Counter<'upstream'>;
   private readonly queueDepth: Gauge<'queue'>;
   private readonly sessions: Gauge<'transport'>;
+  private readonly taskEvents: Counter<'state'>;
 
   constructor(options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -66,6 +67,12 @@ export class HubMetrics {
       labelNames: ['transport'],
       registers,
     });
+    this.taskEvents = new Counter({
+      name: 'switchboard_task_events_total',
+      help: 'Task state changes made by this hub, by the state entered (queued, running, succeeded, failed, timed_out: a missed deadline, cancelled)',
+      labelNames: ['state'],
+      registers,
+    });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -91,6 +98,11 @@ export class HubMetrics {
   /** For the scheduler: how many tasks wait in `queue`. */
   setQueueDepth(queue: string, depth: number): void {
     this.queueDepth.set({ queue }, depth);
+  }
+
+  /** For the scheduler: a task entered `state` (timed_out counts missed deadlines). */
+  countTaskEvent(state: string): void {
+    this.taskEvents.inc({ state });
   }
 
   setSessions(transport: 'http' | 'sse' | 'stdio', open: number): void {
