@@ -63,7 +63,7 @@ export function App() {
       <header class="topbar">
         <span class="brand">Switchboard</span>
         <span class="hub-name">{me.hub}</span>
-        <nav aria-label="pages">
+        <nav aria-label="console pages">
           {NAV.map((item) => (
             <Link
               key={item.to}

@@ -28,8 +28,7 @@ export function fieldsOf(schema: JsonSchema | null | undefined): Field[] {
       Array.isArray(property.enum) && property.enum.every((v) => typeof v === 'string') ? (property.enum as string[]) : undefined;
     let kind: Field['kind'] = 'json';
     if (enumValues) kind = 'enum';
-    else if (type === 'string')
-      kind = LONG_TEXT.has(name) || (typeof property.maxLength === 'number' && property.maxLength > 200) ? 'textarea' : 'text';
+    else if (type === 'string') kind = LONG_TEXT.has(name) ? 'textarea' : 'text';
     else if (type === 'number') kind = 'number';
     else if (type === 'integer') kind = 'integer';
     else if (type === 'boolean') kind = 'boolean';

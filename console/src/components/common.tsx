@@ -84,7 +84,7 @@ export function JsonView({ value, label }: { value: unknown; label?: string }) {
 /** Previous / next, for endpoints paged on the server (cursor or offset: the caller decides). */
 export function Pager(props: { page: number; hasPrev: boolean; hasNext: boolean; onPrev(): void; onNext(): void; summary?: string }) {
   return (
-    <nav class="pager" aria-label="pages">
+    <nav class="pager" aria-label="pagination">
       <button type="button" disabled={!props.hasPrev} onClick={props.onPrev}>
         ← Newer
       </button>

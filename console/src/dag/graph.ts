@@ -6,6 +6,16 @@ import { type DagEdge, type DagNode, STATE_COLOURS } from './dag-model.ts';
 
 cytoscape.use(dagre);
 
+// Cytoscape adds an inline <style> (its container is `position: relative`) unless an element with this
+// id exists. The hub's CSP refuses inline styles, and style.css holds the same rule: mark it present.
+const CYTOSCAPE_STYLESHEET_ID = '__________cytoscape_stylesheet';
+function markStylesheetPresent(): void {
+  if (document.getElementById(CYTOSCAPE_STYLESHEET_ID) !== null) return;
+  const marker = document.createElement('meta');
+  marker.id = CYTOSCAPE_STYLESHEET_ID;
+  document.head.prepend(marker);
+}
+
 export interface DagGraph {
   setState(stepId: string, state: TaskState): void;
   /** What the graph shows now, read back from Cytoscape: node id → [state, rendered colour]. */
@@ -14,6 +24,7 @@ export interface DagGraph {
 }
 
 export function createGraph(container: HTMLElement, elements: (DagNode | DagEdge)[], onSelect: (stepId: string) => void): DagGraph {
+  markStylesheetPresent();
   const cy: Core = cytoscape({
     container,
     elements,
