@@ -2,11 +2,16 @@
 SHELL := /bin/bash
 NODE ?= node
 
-.PHONY: install node22 test typecheck lint unit itest bench conformance up down up-local smoke-docker clean
+.PHONY: install build-console node22 test typecheck lint unit itest bench conformance up down up-local smoke-docker clean
 
 install:
 	npm ci
 	$(MAKE) node22
+	$(MAKE) build-console
+
+# The web console's static bundle (console/ → console/dist/, git-ignored), served by the hub at /ui.
+build-console:
+	$(NODE) scripts/build-console.mjs
 
 # Node 22 for the conformance suite only. It lives under .tools/, not in node_modules/.bin, where
 # npm would put it first on PATH for `npm start` and `npx` (native modules are built for Node 20).

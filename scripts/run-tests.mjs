@@ -19,7 +19,7 @@ function findTests(dir, found = []) {
 }
 
 const dirs = process.argv.slice(2);
-const files = (dirs.length > 0 ? dirs : ['mcp-servers', 'hub', 'test-server', 'test', 'cli'])
+const files = (dirs.length > 0 ? dirs : ['mcp-servers', 'hub', 'test-server', 'test', 'cli', 'console'])
   .flatMap((dir) => findTests(join(root, dir)))
   .sort();
 if (files.length === 0) {

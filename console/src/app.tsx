@@ -72,7 +72,7 @@ export function App() {
               title={item.admin && !me.admin ? 'for the admin role' : undefined}
             >
               {item.label}
-              {item.admin && !me.admin ? ' 🔒' : ''}
+              {item.admin && !me.admin ? <span class="admin-only"> admin</span> : null}
             </Link>
           ))}
         </nav>

@@ -30,6 +30,8 @@ const MOCK_UPSTREAMS = Object.keys(
 );
 const GREEN = '#2e9e5b';
 const T = 90_000;
+/** Each step, and the set-up (hub start, 10,000 audit rows, 1,000 tasks), on a loaded 2-core machine. */
+const STEP_TIMEOUT = 300_000;
 
 if (missing !== undefined && !required) {
   describe('web console in a browser', () => {
@@ -58,20 +60,24 @@ if (missing !== undefined && !required) {
       await p.getByTestId('whoami').waitFor({ timeout: T });
     };
 
-    before(async () => {
-      if (missing) throw new Error(`REQUIRE_SERVICES=1: ${missing}`);
-      ensureBundle();
-      const dataDir = mkdtempSync(join(tmpdir(), 'sb-console-e2e-'));
-      await seedAudit(dataDir, 10_000);
-      hub = { dataDir, ...(await startHubOn(dataDir)) };
-      const seeding = performance.now();
-      await seedTasks(hub.base, 1000);
-      figures.seed1000TasksMs = Math.round(performance.now() - seeding);
-      browser = await launch();
-      page = browser.context.pages()[0] ?? (await browser.context.newPage());
-      page.setDefaultTimeout(T);
-      watch(page);
-    });
+    let dataDir: string | undefined;
+    before(
+      async () => {
+        if (missing) throw new Error(`REQUIRE_SERVICES=1: ${missing}`);
+        ensureBundle();
+        dataDir = mkdtempSync(join(tmpdir(), 'sb-console-e2e-'));
+        await seedAudit(dataDir, 10_000);
+        hub = { dataDir, ...(await startHubOn(dataDir)) };
+        const seeding = performance.now();
+        await seedTasks(hub.base, 1000);
+        figures.seed1000TasksMs = Math.round(performance.now() - seeding);
+        browser = await launch();
+        page = browser.context.pages()[0] ?? (await browser.context.newPage());
+        page.setDefaultTimeout(T);
+        watch(page);
+      },
+      { timeout: 600_000 },
+    );
 
     afterEach(async (t) => {
       // The page as it was when a step failed, beside the screenshots of the steps that passed.
@@ -82,11 +88,11 @@ if (missing !== undefined && !required) {
     after(async () => {
       await browser?.close();
       await hub?.stop();
-      if (hub) rmSync(hub.dataDir, { recursive: true, force: true });
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
       writeFileSync(join(screenshotDir, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
     });
 
-    it('loads the sign-in page from the hub with an empty cache, and signs in with an API key', async () => {
+    it('loads the sign-in page from the hub with an empty cache, and signs in with an API key', { timeout: STEP_TIMEOUT }, async () => {
       const started = performance.now();
       await page.goto(`${hub.base}/ui/`);
       await page.getByLabel('Token').waitFor();
@@ -108,10 +114,10 @@ if (missing !== undefined && !required) {
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('alert').filter({ hasText: 'unknown API key' }).waitFor();
       await signIn(page, ADMIN_KEY);
-      assert.match(await page.getByTestId('whoami').innerText(), /key:test-admin/);
+      assert.match((await page.getByTestId('whoami').textContent()) ?? '', /key:test-admin/);
     });
 
-    it('overview: every mock server connected, with its tool count', async () => {
+    it('overview: every mock server connected, with its tool count', { timeout: STEP_TIMEOUT }, async () => {
       await page
         .getByTestId('connected-summary')
         .filter({ hasText: `${MOCK_UPSTREAMS.length} / ${MOCK_UPSTREAMS.length} upstreams connected` })
@@ -119,12 +125,12 @@ if (missing !== undefined && !required) {
       for (const name of MOCK_UPSTREAMS) {
         const card = page.locator(`[data-testid=upstream][data-upstream=${name}]`);
         assert.equal(await card.getAttribute('data-health'), 'connected', name);
-        assert.ok(Number(await card.getByTestId('tool-count').innerText()) > 0, `${name} has tools`);
+        assert.ok(Number((await card.getByTestId('tool-count').textContent()) ?? '') > 0, `${name} has tools`);
       }
       await shot('02-overview');
     });
 
-    it('catalogue: opens a tool and runs it; a destructive one asks first', async () => {
+    it('catalogue: opens a tool and runs it; a destructive one asks first', { timeout: STEP_TIMEOUT }, async () => {
       await nav(page, 'Catalogue').click();
       await page.getByRole('link', { name: 'fs__read_file' }).click();
       await page.getByTestId('tool-detail').getByRole('heading', { name: 'fs__read_file' }).waitFor();
@@ -133,7 +139,7 @@ if (missing !== undefined && !required) {
       const result = page.getByTestId('tool-result');
       await result.waitFor();
       assert.equal(await result.getAttribute('data-outcome'), 'ok');
-      assert.match(await result.innerText(), /Hello from Switchboard\./);
+      assert.match((await result.textContent()) ?? '', /Hello from Switchboard\./);
       await shot('03-catalogue-try-it');
 
       await page.getByRole('link', { name: 'fs__write_file' }).click();
@@ -151,7 +157,7 @@ if (missing !== undefined && !required) {
       assert.equal(await page.getByTestId('tool-result').getAttribute('data-outcome'), 'ok');
     });
 
-    it('tasks: submits a DAG and watches its nodes turn green, live', async () => {
+    it('tasks: submits a DAG and watches its nodes turn green, live', { timeout: STEP_TIMEOUT }, async () => {
       await nav(page, 'Tasks').click();
       await page.getByTestId('tasks-table').waitFor();
       await shot('05-tasks-1000');
@@ -205,7 +211,7 @@ if (missing !== undefined && !required) {
       await shot('07-task-dag-done');
     });
 
-    it('audit: the calls made above, searchable, over 10,000 rows paged on the server', async () => {
+    it('audit: the calls made above, searchable, over 10,000 rows paged on the server', { timeout: STEP_TIMEOUT }, async () => {
       await nav(page, 'Audit').click();
       await page.getByTestId('audit-table').waitFor();
       assert.equal(await page.locator('[data-testid=audit-table] tbody tr').count(), 50);
@@ -229,13 +235,13 @@ if (missing !== undefined && !required) {
       assert.ok(lines.length >= 2 && lines.every((line) => JSON.parse(line).tool === 'fs__read_file'));
     });
 
-    it('roles: each role with its rules', async () => {
+    it('roles: each role with its rules', { timeout: STEP_TIMEOUT }, async () => {
       await nav(page, 'Roles').click();
       await page.locator('[data-testid=role][data-role=reader]').waitFor();
       await shot('09-roles');
     });
 
-    it('a non-admin key is refused the audit page and sees only its own tools', async () => {
+    it('a non-admin key is refused the audit page and sees only its own tools', { timeout: STEP_TIMEOUT }, async () => {
       const reader = await browser.context.newPage();
       reader.setDefaultTimeout(T);
       watch(reader);
@@ -244,7 +250,10 @@ if (missing !== undefined && !required) {
       await signIn(reader, READER_KEY);
       const refused = reader.getByTestId('refused');
       await refused.waitFor();
-      assert.match(await refused.innerText(), /the audit log is for the 'admin' role; principal 'key:test-reader' has role 'reader'/);
+      assert.match(
+        (await refused.textContent()) ?? '',
+        /the audit log is for the 'admin' role; principal 'key:test-reader' has role 'reader'/,
+      );
       await reader.screenshot({ path: join(screenshotDir, '10-reader-refused-audit.png'), fullPage: true });
       await nav(reader, 'Catalogue').click();
       await reader.getByRole('link', { name: 'fs__read_file' }).waitFor();

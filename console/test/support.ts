@@ -61,11 +61,6 @@ export interface TestHub extends Started {
   dataDir: string;
 }
 
-export async function startTestHub(): Promise<TestHub> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sb-console-e2e-'));
-  return { dataDir, ...(await startHubOn(dataDir)) };
-}
-
 export async function startHubOn(dataDir: string): Promise<Started & { base: string }> {
   const started = await startListening(['serve', '--http', '--port', '0', '--config', 'config/switchboard.test.yaml'], 120_000, {
     SWITCHBOARD_DATA_DIR: dataDir,
