@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
 import { type Logger, ToolError, toolErrorResult } from '@switchboard/kit';
 import { Authenticator } from './auth/index.ts';
-import { Catalog } from './catalog/index.ts';
+import { Catalog, loadProfiles, nameRegistryOf } from './catalog/index.ts';
 import { type LoadedConfig, loadPlans, type PlanTemplate, type Role, RoleRegistry, type RoleSet } from './config/index.ts';
 import { type ModelFactory, type ModelProvider, modelProvider, RoleAgent } from './planner/index.ts';
 import { PlannerService, type PlannerTool, plannerTools } from './planner/run/index.ts';
@@ -49,6 +49,16 @@ export interface HubCallOptions extends CallOptions {
   taskId?: string;
 }
 
+/** One finished tool call, for live displays (`switchboard run`). */
+export interface ToolCallEvent {
+  tool: string;
+  principal: string;
+  outcome: 'ok' | 'error';
+  durationMs: number;
+  correlationId: string;
+  depth: number;
+}
+
 /** Thrown for a tool name the hub does not serve: a protocol error (-32602), not a tool result. */
 export class UnknownToolError extends Error {
   override readonly name = 'UnknownToolError';
@@ -71,6 +81,7 @@ export class Hub {
   private registry: RoleRegistry | undefined;
   private readonly models: ModelProvider;
   private roleSet: RoleSet;
+  private readonly callListeners = new Set<(call: ToolCallEvent) => void>();
   readonly name: string;
   /** Metrics (`/metrics`) and traces; the scheduler sets its queue depth here. */
   readonly telemetry: Telemetry;
@@ -79,6 +90,8 @@ export class Hub {
   /** The local user: stdio callers, the CLI, and HTTP callers when `auth: none`. */
   readonly localPrincipal: Principal;
   readonly authenticator: Authenticator;
+  /** Named views of the catalogue (`profiles:`), served at `/mcp/<profile>` and `serve --stdio --profile`. */
+  readonly profiles: ReturnType<typeof loadProfiles>;
   /** Durable tasks: the scheduler, its store, and the hub__ task tools (workers start with `tasks.start()`). */
   tasks!: TaskService;
   private gate!: CallGate;
@@ -100,8 +113,10 @@ export class Hub {
       telemetry: this.telemetry,
       pinTools: config.hub.pinTools ?? false,
       pinFile: pinFileOf(baseDir, config.hub),
+      names: nameRegistryOf(config.names, baseDir, config.hub.dataDir, (err) => logger.warn({ err }, 'cannot keep tool names file')),
     });
     this.catalog = new Catalog(this.pool);
+    this.profiles = loadProfiles(config.profiles, Object.keys(config.upstreams), options.loaded.source);
     this.models = modelProvider({
       mode: config.planner.mode,
       ...(config.planner.model ? { model: config.planner.model } : {}),
@@ -171,6 +186,12 @@ export class Hub {
 
   get plans(): PlanTemplate[] {
     return this.roleSet.plans;
+  }
+
+  /** Calls `listener` after every tool call this hub makes (any caller); returns the unsubscribe. */
+  onToolCall(listener: (call: ToolCallEvent) => void): () => void {
+    this.callListeners.add(listener);
+    return () => this.callListeners.delete(listener);
   }
 
   /** Scheduler targets among the hub's own tools: a planner run is a task like any other. */
@@ -252,6 +273,15 @@ export class Hub {
       { outcome: result.isError ? 'error' : 'ok', durationMs, depth: options.depth ?? 0, principal: options.principal.id },
       'tool call',
     );
+    for (const listener of this.callListeners)
+      listener({
+        tool: name,
+        principal: options.principal.id,
+        outcome: result.isError ? 'error' : 'ok',
+        durationMs,
+        correlationId: options.correlationId,
+        depth: options.depth ?? 0,
+      });
     return result;
   }
 

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Prompt, Resource, ResourceTemplateType, Tool } from '@modelcontextprotocol/client';
 import type { UpstreamPool } from '../upstreams/index.ts';
-import { namespacedName } from './names.ts';
 import { namespaceUri, splitNamespacedUri } from './uris.ts';
 
 export interface CatalogEntry {
@@ -62,12 +61,18 @@ export class Catalog extends EventEmitter<CatalogEvents> {
   private rebuildTools(): boolean {
     const before = JSON.stringify(this.list().map((e) => e.definition));
     const next = new Map<string, CatalogEntry>();
-    for (const upstream of this.pool.upstreams.values()) {
+    for (const upstream of this.sortedUpstreams()) {
       const online = upstream.state === 'connected';
-      for (const tool of online ? upstream.tools : upstream.knownTools) {
-        const name = namespacedName(upstream.name, tool.name);
+      for (const tool of sortByName(online ? upstream.tools : upstream.knownTools)) {
+        const name = this.pool.names.nameOf('tool', upstream.name, tool.name);
         const visible = online && !this.pool.pinning.isBlocked(name);
-        next.set(name, { name, upstream: upstream.name, tool: tool.name, definition: { ...tool, name }, online: visible });
+        next.set(name, {
+          name,
+          upstream: upstream.name,
+          tool: tool.name,
+          definition: withOrigin(tool, name, upstream.name, this.rewritten('tool', name)),
+          online: visible,
+        });
       }
     }
     this.entries = next;
@@ -90,15 +95,29 @@ export class Catalog extends EventEmitter<CatalogEvents> {
   private rebuildPrompts(): boolean {
     const before = JSON.stringify([...this.promptEntries.keys()]) + JSON.stringify(this.prompts());
     const next = new Map<string, PromptEntry>();
-    for (const upstream of this.pool.upstreams.values()) {
+    for (const upstream of this.sortedUpstreams()) {
       if (upstream.state !== 'connected') continue;
-      for (const prompt of upstream.prompts) {
-        const name = namespacedName(upstream.name, prompt.name);
-        next.set(name, { name, upstream: upstream.name, prompt: prompt.name, definition: { ...prompt, name } });
+      for (const prompt of sortByName(upstream.prompts)) {
+        const name = this.pool.names.nameOf('prompt', upstream.name, prompt.name);
+        next.set(name, {
+          name,
+          upstream: upstream.name,
+          prompt: prompt.name,
+          definition: withOrigin(prompt, name, upstream.name, this.rewritten('prompt', name)),
+        });
       }
     }
     this.promptEntries = next;
     return JSON.stringify([...this.promptEntries.keys()]) + JSON.stringify(this.prompts()) !== before;
+  }
+
+  private rewritten(kind: 'tool' | 'prompt', name: string): boolean {
+    return this.pool.names.resolve(kind, name)?.rewritten === true;
+  }
+
+  /** Upstreams by name: names are handed out in one order whatever order they connected in. */
+  private sortedUpstreams() {
+    return [...this.pool.upstreams.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
   /** The tools callers can see now. */
@@ -132,4 +151,25 @@ export class Catalog extends EventEmitter<CatalogEvents> {
     const split = splitNamespacedUri(uri);
     return split && this.pool.upstreams.has(split.upstream) ? split : undefined;
   }
+}
+
+function sortByName<T extends { name: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Meta key naming the upstream and original of a tool or prompt whose hub name had to be rewritten. */
+export const ORIGIN_META_KEY = 'switchboard/origin';
+
+/**
+ * The definition under its hub name. When that name is not simply `<upstream><separator><name>`
+ * (shortened, sanitised, de-collided), `_meta` says where it came from, so a client can show the
+ * real name.
+ */
+function withOrigin<T extends { name: string; _meta?: Record<string, unknown> | undefined }>(
+  item: T,
+  name: string,
+  upstream: string,
+  rewritten: boolean,
+): T {
+  return rewritten ? { ...item, name, _meta: { ...item._meta, [ORIGIN_META_KEY]: { upstream, name: item.name } } } : { ...item, name };
 }

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { NamesSchema, ProfilesSchema } from './exposure-schema.ts';
 import { authNoneRefusal, isLoopbackHost } from './loopback.ts';
 import { PlannerConfigSchema } from './planner-schema.ts';
 import { httpFaceFields, hubResilienceFields, TelemetrySchema, upstreamResilienceFields } from './resilience-schema.ts';
 import { AuditSchema, AuthSchema, PolicySchema, PrincipalsSchema, QuotaRuleSchema } from './security-schema.ts';
 import { TasksConfigSchema } from './tasks-schema.ts';
+import { httpUpstreamAccessFields, upstreamExposureFields } from './upstream-access-schema.ts';
 
 /** Upstream names become tool prefixes (`<name>__<tool>`), so they must be short and unambiguous. */
 export const UpstreamNameSchema = z
@@ -17,6 +19,7 @@ const common = {
   timeoutMs: z.number().int().positive().default(30_000).describe('per-call timeout'),
   env: z.record(z.string(), z.string()).default({}).describe('extra environment for a spawned server'),
   ...upstreamResilienceFields,
+  ...upstreamExposureFields,
 };
 
 const BuiltinUpstreamSchema = z.strictObject({
@@ -39,6 +42,7 @@ const CommandUpstreamSchema = z.strictObject({
 const HttpUpstreamSchema = z.strictObject({
   url: z.url().describe('a remote MCP server (Streamable HTTP)'),
   headers: z.record(z.string(), z.string()).default({}),
+  ...httpUpstreamAccessFields,
   ...common,
 });
 
@@ -67,6 +71,8 @@ export const HubConfigSchema = z
       .default({ name: 'switchboard', http: { host: '127.0.0.1', port: 7700 }, dataDir: './data' }),
     roles: z.string().min(1).optional().describe('directory of role YAML files, relative to the config file'),
     upstreams: z.record(UpstreamNameSchema, UpstreamSchema).default({}),
+    profiles: ProfilesSchema,
+    names: NamesSchema,
     tasks: TasksConfigSchema,
     planner: PlannerConfigSchema,
     telemetry: TelemetrySchema,

@@ -1,4 +1,5 @@
 export { ConfigError, configErrorFromZod, keyPath } from './errors.ts';
+export { type NamesConfig, type ProfileSpec, ProfilesSchema, type SelectorSpec } from './exposure-schema.ts';
 export { type HubConfig, HubConfigSchema, type UpstreamSpec } from './hub-schema.ts';
 export { interpolateEnv } from './interpolate.ts';
 export { DEFAULT_CONFIG_FILE, embeddedDefaults, type LoadedConfig, loadHubConfig, parseHubConfig } from './load-config.ts';
@@ -26,3 +27,4 @@ export {
   RoleSchema,
 } from './role-schema.ts';
 export type { ApiKeyConfig, AuditConfig, AuthConfig, JwtConfig, QuotaRule } from './security-schema.ts';
+export type { UpstreamAuthSpec } from './upstream-access-schema.ts';

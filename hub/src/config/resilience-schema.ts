@@ -39,6 +39,26 @@ export const httpFaceFields = {
     .describe('Host header names accepted (DNS-rebinding guard); default: localhost names on a loopback bind, any otherwise'),
   allowedOrigins: z.array(z.string().min(1)).optional().describe('Origin host names accepted from browsers; default as allowedHosts'),
   sessionTtlMs: z.number().int().positive().optional().describe('idle time after which a 2025-era MCP session closes (default 1 h)'),
+  sessions: z
+    .strictObject({
+      store: z
+        .enum(['memory', 'redis', 'postgres', 'none'])
+        .default('memory')
+        .describe('where 2025-era sessions live: memory (one hub), redis or postgres (replicas share them), none (2025 leg stateless)'),
+      url: z.string().min(1).optional().describe('redis:// or postgres:// URL (store: redis | postgres)'),
+      keyPrefix: z.string().min(1).default('switchboard:mcp-session:').describe('Redis key prefix'),
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a Postgres schema name')
+        .default('switchboard')
+        .describe('Postgres schema holding the mcp_sessions table'),
+    })
+    .refine((s) => (s.store !== 'redis' && s.store !== 'postgres') || s.url !== undefined, {
+      message: 'store: redis | postgres needs url',
+      path: ['url'],
+    })
+    .optional()
+    .describe('2025-era MCP sessions (Mcp-Session-Id): where they are kept so several hub replicas can serve them'),
 };
 
 export const TelemetrySchema = z

@@ -36,12 +36,13 @@ function fakeHub(visible: string[]): { hub: Hub; reads: string[] } {
       resourceTemplates: () => [{ uriTemplate: 'vault+file:///{name}', name: 'any' }],
       prompts: () => [...prompts.values()].map((p) => p.definition),
       resolvePrompt: (name: string) => prompts.get(name),
+      resolve: (name: string) => ({ upstream: name.slice(0, name.indexOf('__')) }),
       resolveUri: (uri: string) => {
         const plus = uri.indexOf('+');
         return plus > 0 ? { upstream: uri.slice(0, plus), uri: uri.slice(plus + 1) } : undefined;
       },
     },
-    pool: { get: (name: string) => upstream(name) },
+    pool: { get: (name: string) => upstream(name), upstreams: new Map(), names: { separator: '__' } },
   };
   return { hub: hub as unknown as Hub, reads };
 }

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Progress, ProtocolError, ProtocolErrorCode, Server, type ServerContext } from '@modelcontextprotocol/server';
+import type { ToolView } from '../catalog/index.ts';
 import { type Hub, UnknownToolError } from '../hub.ts';
 import type { Principal } from '../policy/index.ts';
 import { correlationIdFrom, endSpan } from '../telemetry/index.ts';
 import type { CallerChannel } from '../upstreams/index.ts';
 import { registerPassThrough } from './mcp-passthrough.ts';
 import type { Session, SessionRegistry } from './sessions.ts';
+import { viewAdmits, visibleTools } from './tool-view.ts';
 
 export interface HubMcpServerOptions {
   /** Present for a long-lived connection (stdio, a 2025-era HTTP session, legacy SSE). */
@@ -14,6 +16,8 @@ export interface HubMcpServerOptions {
   registry?: SessionRegistry;
   /** May this caller use what an upstream offers (resources, prompts, log lines)? Default: it may call one of its tools. */
   mayUse?: (upstream: string) => boolean;
+  /** The profile / `?tools=` narrowing this caller came through; default: every tool its role allows. */
+  view?: ToolView;
 }
 
 /** Caller-supplied per-call timeout, in `_meta`; the upstream's own timeout still caps it. */
@@ -27,9 +31,12 @@ export const TIMEOUT_META_KEY = 'switchboard/timeoutMs';
  * for sampling and elicitation.
  */
 export function createHubMcpServer(hub: Hub, principal: Principal, options: HubMcpServerOptions = {}): Server {
+  const { view } = options;
+  const instructions = hubInstructions(hub);
   const server = new Server(
     { name: hub.name, version: '0.1.0' },
     {
+      ...(instructions ? { instructions } : {}),
       capabilities: {
         tools: { listChanged: true },
         resources: { subscribe: true, listChanged: true },
@@ -39,7 +46,7 @@ export function createHubMcpServer(hub: Hub, principal: Principal, options: HubM
       },
     },
   );
-  server.setRequestHandler('tools/list', async () => ({ tools: hub.listTools(principal) }));
+  server.setRequestHandler('tools/list', async () => ({ tools: view ? visibleTools(hub, principal, view) : hub.listTools(principal) }));
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const { name, arguments: args = {}, _meta } = request.params;
     const meta = _meta as Record<string, unknown> | undefined;
@@ -50,6 +57,7 @@ export function createHubMcpServer(hub: Hub, principal: Principal, options: HubM
       attributes: { 'mcp.tool': name, 'switchboard.correlation_id': correlationId },
     });
     try {
+      if (view !== undefined && !viewAdmits(hub, view, name)) throw new UnknownToolError(name);
       const progress = progressOf(ctx);
       const result = await hub.callTool(name, args, {
         principal,
@@ -72,23 +80,35 @@ export function createHubMcpServer(hub: Hub, principal: Principal, options: HubM
       throw error;
     }
   });
-  registerPassThrough(server, hub, { ...options, mayUse: options.mayUse ?? upstreamsOf(hub, principal) });
+  registerPassThrough(server, hub, { ...options, mayUse: options.mayUse ?? upstreamsOf(hub, principal, view) });
   return server;
 }
 
 /**
- * An upstream's resources, prompts and log lines are for callers that may call one of its tools.
- * The answer is cached until the catalogue changes (log lines can be many).
+ * An upstream's resources, prompts and log lines are for callers that may call one of its tools
+ * (through their view, when they came through a profile). The answer is cached until the catalogue
+ * changes (log lines can be many).
  */
-export function upstreamsOf(hub: Hub, principal: Principal): (upstream: string) => boolean {
+export function upstreamsOf(hub: Hub, principal: Principal, view?: ToolView): (upstream: string) => boolean {
   let cached: { version: number; upstreams: Set<string> } | undefined;
   return (upstream) => {
     if (cached?.version !== hub.catalog.version) {
-      const names = hub.listTools(principal).map((tool) => tool.name.slice(0, Math.max(0, tool.name.indexOf('__'))));
+      const tools = view ? visibleTools(hub, principal, view) : hub.listTools(principal);
+      const names = tools.flatMap((tool) => hub.catalog.resolve(tool.name)?.upstream ?? []);
       cached = { version: hub.catalog.version, upstreams: new Set(names) };
     }
     return cached.upstreams.has(upstream);
   };
+}
+
+/** What the upstreams tell a model about themselves, restored with them after a restart. */
+function hubInstructions(hub: Hub): string | undefined {
+  const parts = [...hub.pool.upstreams.values()].flatMap((u) =>
+    u.state === 'connected' && u.instructions ? [`## ${u.name}\n${u.instructions.trim()}`] : [],
+  );
+  return parts.length === 0
+    ? undefined
+    : `Tools of each upstream are named <upstream>${hub.pool.names.separator}<tool>.\n\n${parts.join('\n\n')}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { UpstreamSpec } from '../config/index.ts';
+import type { UpstreamCredentials } from './credentials.ts';
 
 export interface ConnectContext {
   /** How to start this program itself: argv prefix for built-in servers, e.g. [node, bin/switchboard.mjs]. */
@@ -11,10 +12,17 @@ export interface ConnectContext {
   hubName: string;
 }
 
-/** A fresh transport to one upstream: a spawned stdio server or a remote HTTP endpoint. */
-export function openTransport(spec: UpstreamSpec, context: ConnectContext): Transport {
+/**
+ * A fresh transport to one upstream: a spawned stdio server or a remote HTTP endpoint. An HTTP
+ * upstream gets the hub's own credentials for it (read at every connect), nothing of any caller's.
+ */
+export function openTransport(spec: UpstreamSpec, context: ConnectContext, credentials?: UpstreamCredentials): Transport {
   if ('url' in spec) {
-    return new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: spec.headers } });
+    const fetch = credentials?.fetch();
+    return new StreamableHTTPClientTransport(new URL(spec.url), {
+      requestInit: { headers: credentials?.headers() ?? spec.headers },
+      ...(fetch ? { fetch } : {}),
+    });
   }
   const [command, ...prefix] = 'server' in spec ? context.selfCommand : [spec.command];
   if (command === undefined) throw new Error('selfCommand is empty');
@@ -33,4 +41,12 @@ export function openTransport(spec: UpstreamSpec, context: ConnectContext): Tran
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+export type UpstreamEra = 'auto' | '2025' | '2026';
+
+/** The era to speak unless configured: built-in servers (ours, both eras) keep a 2025 session, which
+ * gives the hub resource subscriptions and log levels; anything else is probed. */
+export function eraOf(spec: UpstreamSpec): UpstreamEra {
+  return spec.era ?? ('server' in spec ? '2025' : 'auto');
 }

@@ -1,7 +1,6 @@
-import type { CallToolResult, Client, RequestOptions } from '@modelcontextprotocol/client';
-import { ProtocolError } from '@modelcontextprotocol/client';
+import type { CallToolResult, Client, LoggingLevel, RequestOptions } from '@modelcontextprotocol/client';
+import { LOG_LEVEL_META_KEY, ProtocolError } from '@modelcontextprotocol/client';
 import { errorOfResult, type Logger, ToolError } from '@switchboard/kit';
-import { namespacedName } from '../catalog/names.ts';
 import { namespaceResultUris } from '../catalog/rewrite.ts';
 import { type CallOutcome, CORRELATION_META_KEY, endSpan, type Telemetry, traceparentOf } from '../telemetry/index.ts';
 import type { CircuitBreaker } from './breaker.ts';
@@ -21,6 +20,10 @@ export interface UpstreamLink {
   inFlight: InFlightCalls;
   progress: ProgressRouter;
   pinning: ToolPinning;
+  /** Modern upstreams: the log level callers asked for, sent in each request's `_meta`. */
+  logLevel?: LoggingLevel | undefined;
+  /** The name callers see for one of its tools. */
+  hubName(tool: string): string;
   telemetry: Telemetry;
   logger: Logger;
   describeDown(): string;
@@ -66,6 +69,7 @@ export async function forwardRequest<T>(link: UpstreamLink, what: string, option
     ...(options.correlationId ? { [CORRELATION_META_KEY]: options.correlationId } : {}),
     ...(traceparent ? { traceparent } : {}),
     ...(progress ? { progressToken: progress.token } : {}),
+    ...(link.logLevel ? { [LOG_LEVEL_META_KEY]: link.logLevel } : {}),
   };
   const request = { meta, timeout, ...(options.signal ? { signal: options.signal } : {}) };
   try {
@@ -111,7 +115,7 @@ export async function forwardToolCall(
   args: Record<string, unknown>,
   options: CallOptions,
 ): Promise<CallToolResult> {
-  const hubName = namespacedName(link.name, tool);
+  const hubName = link.hubName(tool);
   const { metrics, tracer } = link.telemetry;
   const started = performance.now();
   const { span, context } = tracer.startSpan(`tools/call ${hubName} → ${link.name}`, {

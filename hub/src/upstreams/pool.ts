@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { LoggingLevel, LoggingMessageNotificationParams } from '@modelcontextprotocol/client';
 import type { Logger } from '@switchboard/kit';
+import { NameRegistry } from '../catalog/name-registry.ts';
 import type { HubConfig } from '../config/index.ts';
 import { Telemetry } from '../telemetry/index.ts';
 import type { ConnectContext } from './connect.ts';
@@ -16,6 +17,8 @@ export interface PoolOptions {
   pinFile?: string;
   /** Hub-wide `pinTools`: block redefined tools until re-approved. */
   pinTools?: boolean;
+  /** The names clients see for upstream tools and prompts; default: `<upstream>__<name>`, shortened when needed, in memory. */
+  names?: NameRegistry;
   now?: () => number;
   random?: () => number;
 }
@@ -37,6 +40,7 @@ export class UpstreamPool extends EventEmitter<PoolEvents> {
   readonly upstreams: Map<string, Upstream>;
   readonly pinning: ToolPinning;
   readonly telemetry: Telemetry;
+  readonly names: NameRegistry;
 
   constructor(
     config: HubConfig,
@@ -46,6 +50,7 @@ export class UpstreamPool extends EventEmitter<PoolEvents> {
   ) {
     super();
     this.telemetry = options.telemetry ?? new Telemetry({ processMetrics: false });
+    this.names = options.names ?? new NameRegistry();
     let warned = false;
     const onWriteError = (error: Error) => {
       if (!warned)
@@ -69,6 +74,7 @@ export class UpstreamPool extends EventEmitter<PoolEvents> {
       logger,
       telemetry: this.telemetry,
       pinning: this.pinning,
+      names: this.names,
       pinTools: options.pinTools ?? false,
       ...(options.now ? { now: options.now } : {}),
       ...(options.random ? { random: options.random } : {}),

@@ -1,4 +1,9 @@
-import { Client, type LoggingMessageNotificationParams, type ProgressNotificationParams } from '@modelcontextprotocol/client';
+import {
+  Client,
+  type LoggingMessageNotificationParams,
+  type ProgressNotificationParams,
+  type VersionNegotiationOptions,
+} from '@modelcontextprotocol/client';
 import type { CallerChannel, InFlightCalls } from './caller.ts';
 import { routeToCaller } from './route-to-caller.ts';
 import type { ListsChanged } from './upstream-types.ts';
@@ -14,12 +19,14 @@ export interface UpstreamClientHooks {
 
 /**
  * The hub's MCP client for one upstream connection. It declares sampling and elicitation, so an
- * upstream may ask for them mid-call; the request goes back to that call's caller.
+ * upstream may ask for them mid-call; the request goes back to that call's caller. On a 2026-07-28
+ * connection those arrive as `input_required` results, which the SDK fulfils through the same
+ * handlers, so the routing is the same in both eras.
  */
-export function createUpstreamClient(hubName: string, hooks: UpstreamClientHooks): Client {
+export function createUpstreamClient(hubName: string, hooks: UpstreamClientHooks, versionNegotiation?: VersionNegotiationOptions): Client {
   const client = new Client(
     { name: `${hubName}-hub`, version: '0.1.0' },
-    { capabilities: { sampling: {}, elicitation: { form: {}, url: {} } } },
+    { capabilities: { sampling: {}, elicitation: { form: {}, url: {} } }, ...(versionNegotiation ? { versionNegotiation } : {}) },
   );
   // Handled here rather than with the SDK's listChanged option, which only listens when the server
   // advertises listChanged: some servers send the notification without saying so.

@@ -1,5 +1,6 @@
 import type { LoggingMessageNotificationParams } from '@modelcontextprotocol/client';
 import type { Logger } from '@switchboard/kit';
+import type { NameRegistry } from '../catalog/name-registry.ts';
 import type { Telemetry } from '../telemetry/index.ts';
 import type { BreakerState } from './breaker.ts';
 import type { ConnectContext } from './connect.ts';
@@ -17,6 +18,8 @@ export interface UpstreamOptions {
   logger: Logger;
   telemetry: Telemetry;
   pinning: ToolPinning;
+  /** Hub names of upstream tools (pins and metrics key on them). */
+  names: NameRegistry;
   /** The hub-wide `pinTools`; an upstream's own setting wins. */
   pinTools: boolean;
   now?: () => number;
@@ -49,6 +52,8 @@ export interface UpstreamStatus {
   breaker: { state: BreakerState; consecutiveFailures: number; retryInMs: number };
   restarts: number;
   inFlight: number;
+  /** Protocol era of the live connection: legacy (2025) or modern (2026-07-28). */
+  era?: 'legacy' | 'modern';
   connectedSince?: string;
   nextAttemptInMs?: number;
   blockedTools?: string[];

@@ -11,12 +11,13 @@ import type {
   Tool,
 } from '@modelcontextprotocol/client';
 import type { Logger } from '@switchboard/kit';
-import { namespacedName } from '../catalog/names.ts';
 import { namespaceResultUris } from '../catalog/rewrite.ts';
 import type { UpstreamSpec } from '../config/index.ts';
 import { CircuitBreaker } from './breaker.ts';
 import { type CallOptions, InFlightCalls } from './caller.ts';
-import { openTransport } from './connect.ts';
+import { eraOf, openTransport } from './connect.ts';
+import { UpstreamCredentials } from './credentials.ts';
+import { type ConnectPlan, connectPlans, type EraVerdict, ListenStream, refreshDiscovery, refusedHandshake, verdictOf } from './era.ts';
 import { forwardRequest, forwardToolCall } from './forward.ts';
 import { ProgressRouter } from './progress.ts';
 import { ReconnectSchedule } from './reconnect.ts';
@@ -44,6 +45,10 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
   resourceTemplates: ResourceTemplate[] = [];
   prompts: Prompt[] = [];
   capabilities: ServerCapabilities | undefined;
+  /** What the server tells a model about itself; re-read at every (re)connect. */
+  instructions: string | undefined;
+  /** The protocol era of the live connection: `legacy` (2025, initialize) or `modern` (2026-07-28). */
+  era: 'legacy' | 'modern' | undefined;
   lastError: string | undefined;
   restarts = 0;
   readonly breaker: CircuitBreaker;
@@ -59,6 +64,14 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
   private relistTimer: NodeJS.Timeout | undefined;
   private pendingRelist: ListsChanged = { tools: false, resources: false, prompts: false };
   private readonly now: () => number;
+  /** What an `era: auto` probe found, so reconnects skip the probe. */
+  private verdict: EraVerdict | undefined;
+  /** Modern era: the stream list changes and resource updates arrive on. */
+  private listen: ListenStream | undefined;
+  /** Upstream resource URIs callers watch; re-subscribed after a reconnect. */
+  private readonly watched = new Set<string>();
+  /** The hub's own credentials for an HTTP upstream. */
+  readonly credentials: UpstreamCredentials | undefined;
 
   constructor(
     readonly name: string,
@@ -71,6 +84,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     this.logger = options.logger.child({ upstream: name });
     this.breaker = new CircuitBreaker({ ...this.resilience.breaker, now: this.now });
     this.schedule = new ReconnectSchedule(this.resilience.restart, this.now, options.random);
+    this.credentials = 'url' in spec ? new UpstreamCredentials(spec, options.connect.baseDir) : undefined;
     this.breaker.onChange((state) => {
       options.telemetry.metrics.setBreakerState(name, state);
       this.logger.warn({ breaker: state }, `circuit ${state}`);
@@ -102,28 +116,17 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
 
   private async connect(): Promise<void> {
     const generation = ++this.generation;
-    const client = createUpstreamClient(this.options.connect.hubName, {
-      listChanged: (kind) => this.relistSoon(kind),
-      log: (params) => this.onLog(params),
-      progress: (params) => this.progress.dispatch(params),
-      resourceUpdated: (uri) => this.emit('resourceUpdated', uri),
-      inFlight: this.inFlight,
-    });
-    client.onclose = () => this.lost(generation, 'the connection closed (server exited?)');
-    try {
-      // Starting a server (spawn, module loading) can take far longer than answering a call.
-      await client.connect(openTransport(this.spec, this.options.connect), {
-        timeout: Math.max(this.resilience.timeoutMs, CONNECT_TIMEOUT_MS),
-      });
-      if (generation !== this.generation || this.state === 'closed') throw new Error('superseded');
-      this.client = client;
-      this.capabilities = client.getServerCapabilities();
-      await this.refreshLists(ALL, false);
-      if (this.logLevel && this.capabilities?.logging) await client.setLoggingLevel(this.logLevel).catch(() => {});
-    } catch (error) {
-      this.client = undefined;
-      await client.close().catch(() => {});
-      throw error;
+    const plans = connectPlans(eraOf(this.spec), this.verdict);
+    for (const [i, plan] of plans.entries()) {
+      try {
+        await this.connectWith(generation, plan);
+        break;
+      } catch (error) {
+        // A remembered verdict that no longer holds (the server was swapped): probe afresh next time.
+        if (plan.prior !== undefined) this.verdict = undefined;
+        if (i === plans.length - 1 || generation !== this.generation || !(plan.prior !== undefined || refusedHandshake(error))) throw error;
+        this.logger.info({ err: error }, 'upstream refused the 2025 handshake; speaking 2026-07-28 to it');
+      }
     }
     this.schedule.connected();
     this.lastError = undefined;
@@ -132,6 +135,68 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     this.startHealthChecks(generation);
     this.setState('connected');
     this.emit('lists', ALL);
+  }
+
+  /** One connect attempt in one era; on success the client is live and every list read. */
+  private async connectWith(generation: number, plan: ConnectPlan): Promise<void> {
+    const client = createUpstreamClient(
+      this.options.connect.hubName,
+      {
+        listChanged: (kind) => this.relistSoon(kind),
+        log: (params) => this.onLog(params),
+        progress: (params) => this.progress.dispatch(params),
+        resourceUpdated: (uri) => this.emit('resourceUpdated', uri),
+        inFlight: this.inFlight,
+      },
+      plan.versionNegotiation,
+    );
+    client.onclose = () => this.lost(generation, 'the connection closed (server exited?)');
+    // Starting a server (spawn, module loading) can take far longer than answering a call.
+    const timeout = Math.max(this.resilience.timeoutMs, CONNECT_TIMEOUT_MS);
+    try {
+      await client.connect(openTransport(this.spec, this.options.connect, this.credentials), {
+        timeout,
+        ...(plan.prior ? { prior: plan.prior } : {}),
+      });
+      if (generation !== this.generation || this.state === 'closed') throw new Error('superseded');
+      this.client = client;
+      this.era = client.getProtocolEra();
+      // Everything the server says about itself is read again: a restarted server may have changed.
+      const discovered = await refreshDiscovery(client, plan.prior !== undefined, timeout);
+      this.capabilities = discovered.capabilities;
+      this.instructions = discovered.instructions;
+      if (eraOf(this.spec) === 'auto') this.verdict = verdictOf(client);
+      await this.refreshLists(ALL, false);
+      await this.restoreSubscriptions(client, generation);
+    } catch (error) {
+      this.client = undefined;
+      client.onclose = undefined;
+      await this.listen?.close();
+      this.listen = undefined;
+      await client.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  /** After a (re)connect: the log level callers asked for, and the resources they watch. */
+  private async restoreSubscriptions(client: Client, generation: number): Promise<void> {
+    if (this.era === 'modern') {
+      this.listen = new ListenStream(
+        client,
+        this.capabilities ?? {},
+        () => [...this.watched],
+        (reason) => this.lost(generation, reason),
+      );
+      await this.listen.reopen();
+      return;
+    }
+    if (this.logLevel && this.capabilities?.logging) await client.setLoggingLevel(this.logLevel).catch(() => {});
+    if (this.capabilities?.resources?.subscribe !== true) return;
+    for (const uri of this.watched) {
+      await client
+        .subscribeResource({ uri })
+        .catch((error: Error) => this.logger.warn({ uri, err: error }, 'could not re-subscribe a resource'));
+    }
   }
 
   /** Re-reads a list shortly after `list_changed` (servers often send several in a row). */
@@ -155,7 +220,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     if (which.tools) {
       this.tools = caps.tools ? (await client.listTools()).tools : [];
       this.knownTools = this.tools;
-      const entries = this.tools.map((definition) => ({ name: namespacedName(this.name, definition.name), definition }));
+      const entries = this.tools.map((definition) => ({ name: this.options.names.nameOf('tool', this.name, definition.name), definition }));
       this.options.pinning.review(this.name, entries, this.pinTools);
     }
     if (which.resources) {
@@ -186,10 +251,13 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     this.emit('log', params);
   }
 
-  /** Forwards the minimum log level callers asked for; remembered for reconnects. */
+  /**
+   * Forwards the minimum log level callers asked for; remembered for reconnects. A modern upstream
+   * has no `logging/setLevel`: the level rides in each request's `_meta` instead.
+   */
   async setLoggingLevel(level: LoggingLevel): Promise<void> {
     this.logLevel = level;
-    if (this.client && this.capabilities?.logging) await this.client.setLoggingLevel(level);
+    if (this.client && this.era !== 'modern' && this.capabilities?.logging) await this.client.setLoggingLevel(level);
   }
 
   /** Calls one of this upstream's tools by its own name. */
@@ -205,12 +273,24 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     return namespaceResultUris(this.name, result);
   }
 
-  subscribeResource(uri: string, options: CallOptions = {}) {
-    return forwardRequest(this.link(), `subscribe ${uri}`, options, (client, request) => client.subscribeResource({ uri }, request));
+  /** Watches one of its resources (kept across reconnects); modern upstreams get it in their listen filter. */
+  async subscribeResource(uri: string, options: CallOptions = {}): Promise<void> {
+    if (this.era === 'modern') {
+      this.watched.add(uri);
+      await this.listen?.reopen();
+      return;
+    }
+    await forwardRequest(this.link(), `subscribe ${uri}`, options, (client, request) => client.subscribeResource({ uri }, request));
+    this.watched.add(uri);
   }
 
-  unsubscribeResource(uri: string, options: CallOptions = {}) {
-    return forwardRequest(this.link(), `unsubscribe ${uri}`, options, (client, request) => client.unsubscribeResource({ uri }, request));
+  async unsubscribeResource(uri: string, options: CallOptions = {}): Promise<void> {
+    if (!this.watched.delete(uri)) return;
+    if (this.era === 'modern') {
+      await this.listen?.reopen();
+      return;
+    }
+    await forwardRequest(this.link(), `unsubscribe ${uri}`, options, (client, request) => client.unsubscribeResource({ uri }, request));
   }
 
   async getPrompt(name: string, args: Record<string, string> | undefined, options: CallOptions = {}) {
@@ -236,6 +316,8 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
       inFlight: this.inFlight,
       progress: this.progress,
       pinning: this.options.pinning,
+      logLevel: this.era === 'modern' ? this.logLevel : undefined,
+      hubName: (tool: string) => this.options.names.nameOf('tool', this.name, tool),
       telemetry: this.options.telemetry,
       logger: this.logger,
       describeDown: () => this.describeDown(),
@@ -258,6 +340,8 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     this.stopHealthChecks();
     client.onclose = undefined;
     client.close().catch(() => {});
+    this.listen?.close().catch(() => {});
+    this.listen = undefined;
     this.schedule.lost();
     this.lastError = reason;
     this.tools = [];
@@ -300,8 +384,11 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     this.healthTimer = setInterval(() => {
       const client = this.client;
       if (client === undefined || generation !== this.generation) return;
-      client.ping({ timeout: Math.min(this.resilience.timeoutMs, Math.max(every, 1000)) }).catch((error: Error) => {
-        this.lost(generation, `health ping failed: ${error.message}`);
+      // 2026-07-28 has no ping: a modern upstream is asked `server/discover` instead.
+      const timeout = Math.min(this.resilience.timeoutMs, Math.max(every, 1000));
+      const probe = this.era === 'modern' ? client.discover({ timeout }) : client.ping({ timeout });
+      probe.catch((error: Error) => {
+        this.lost(generation, `health check failed: ${error.message}`);
       });
     }, every);
     this.healthTimer.unref();
@@ -335,6 +422,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
       breaker: { state: this.breaker.state, consecutiveFailures: this.breaker.consecutiveFailures, retryInMs: this.breaker.retryInMs() },
       restarts: this.restarts,
       inFlight: this.inFlight.size,
+      ...(this.era ? { era: this.era } : {}),
       ...(since === undefined ? {} : { connectedSince: new Date(since).toISOString() }),
       ...(next === undefined ? {} : { nextAttemptInMs: Math.max(0, next - this.now()) }),
       ...(blocked.length > 0 ? { blockedTools: blocked } : {}),
@@ -349,6 +437,8 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     this.stopHealthChecks();
     const client = this.client;
     this.client = undefined;
+    await this.listen?.close();
+    this.listen = undefined;
     this.options.telemetry.metrics.setUpstreamUp(this.name, false);
     if (client) {
       client.onclose = undefined;
