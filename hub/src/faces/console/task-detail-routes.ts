@@ -6,6 +6,8 @@ import { ConsoleApiError, handle, isAdmin } from './access.ts';
 import type { ConsoleRouteOptions } from './catalog-routes.ts';
 
 const MAX_CALLS = 1000;
+const NO_APPROVAL =
+  'scheduler tasks have no approval step; a planner run waiting for approval is approved or rejected with POST /v1/runs/:id/approve or /reject (hub__approve, hub__reject)';
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Which of the task's audited calls a step made: its own call (depth 0) or its agent's nested calls, inside its run. */
@@ -80,9 +82,10 @@ export function mountTaskDetailRoutes(app: Hono, hub: Hub, options: ConsoleRoute
             allowed: !isFinal(task.state as TaskState),
             reason: isFinal(task.state as TaskState) ? `the task is ${task.state}` : null,
           },
-          // No approval step exists in this hub's task model yet: the buttons say so instead of pretending.
-          approve: { allowed: false, reason: 'this hub’s tasks have no approval step (no task waits for a human)' },
-          reject: { allowed: false, reason: 'this hub’s tasks have no approval step (no task waits for a human)' },
+          // Scheduler tasks have no approval step: approvals belong to planner runs, before they dispatch
+          // any task. The buttons say so instead of pretending.
+          approve: { allowed: false, reason: NO_APPROVAL },
+          reject: { allowed: false, reason: NO_APPROVAL },
         },
       });
     }, options.onError),
