@@ -29,15 +29,27 @@ export async function startV2Upstream(eras: 'both' | '2026', name = 'modern'): P
   const extra = new Set<string>();
   const seen: SeenRequests = { methods: [], authorizations: [] };
   const factory = () => {
-    const server = new McpServer({ name, version: '2.0.0' }, { capabilities: { tools: { listChanged: true } }, instructions: `${name} instructions` });
-    server.registerTool('echo', { description: 'Echoes text', inputSchema: z.object({ text: z.string() }) }, async ({ text: t }) => text(t));
-    for (const tool of extra) server.registerTool(tool, { description: `added ${tool}`, inputSchema: z.object({}) }, async () => text(tool));
+    const server = new McpServer(
+      { name, version: '2.0.0' },
+      { capabilities: { tools: { listChanged: true } }, instructions: `${name} instructions` },
+    );
+    server.registerTool('echo', { description: 'Echoes text', inputSchema: z.object({ text: z.string() }) }, async ({ text: t }) =>
+      text(t),
+    );
+    for (const tool of extra)
+      server.registerTool(tool, { description: `added ${tool}`, inputSchema: z.object({}) }, async () => text(tool));
     return server;
   };
   const handler = createMcpHandler(factory, { legacy: eras === '2026' ? 'reject' : 'stateless' });
   const app = new Hono();
   app.all('/mcp', async (c) => {
-    const body = c.req.method === 'POST' ? await c.req.raw.clone().json().catch(() => undefined) : undefined;
+    const body =
+      c.req.method === 'POST'
+        ? await c.req.raw
+            .clone()
+            .json()
+            .catch(() => undefined)
+        : undefined;
     for (const message of [body].flat()) if (message && typeof message.method === 'string') seen.methods.push(message.method);
     seen.authorizations.push(c.req.header('authorization') ?? '');
     return handler.fetch(c.req.raw);
