@@ -219,16 +219,23 @@ export class SqliteRagStore implements RagStore {
     if (this.db.open) this.db.close();
   }
 
+  /** One statement per direction, the loop in SQLite (json_each): a batch may touch ~100k features. */
   private applyStatistics(collection: string, delta: NonNullable<WriteBatch['statistics']>): void {
     this.db.prepare('UPDATE collections SET stat_documents = stat_documents + ? WHERE name = ?').run(delta.documents, collection);
-    const upsert = this.db.prepare(
-      'INSERT INTO term_df (collection, feature, df) VALUES (?, ?, ?) ON CONFLICT (collection, feature) DO UPDATE SET df = df + excluded.df',
-    );
-    const prune = this.db.prepare('DELETE FROM term_df WHERE collection = ? AND feature = ? AND df <= 0');
-    for (const [feature, change] of delta.df) {
-      upsert.run(collection, feature, change);
-      if (change < 0) prune.run(collection, feature);
-    }
+    if (delta.df.size === 0) return;
+    const pairs = JSON.stringify([...delta.df]);
+    this.db
+      .prepare(
+        `INSERT INTO term_df (collection, feature, df) SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?) WHERE true
+         ON CONFLICT (collection, feature) DO UPDATE SET df = df + excluded.df`,
+      )
+      .run(collection, pairs);
+    if ([...delta.df.values()].some((change) => change < 0))
+      this.db
+        .prepare(
+          `DELETE FROM term_df WHERE collection = ? AND df <= 0 AND feature IN (SELECT json_extract(value, '$[0]') FROM json_each(?))`,
+        )
+        .run(collection, pairs);
   }
 
   private need(collection: string): void {

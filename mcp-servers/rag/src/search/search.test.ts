@@ -39,8 +39,8 @@ describe('top-k heap', () => {
 
 describe('exact index', () => {
   it('finds the true nearest neighbours and survives removals', () => {
-    const vectors = randomUnitVectors(300, 16);
-    const index = new ExactIndex(16, 8);
+    const vectors = randomUnitVectors(300, 18);
+    const index = new ExactIndex(18, 8);
     for (const [i, v] of vectors.entries()) index.add(i, v);
     const query = vectors[42] as Float32Array;
     assert.equal(index.search(query, 1)[0]?.label, 42);
