@@ -6,8 +6,9 @@ export class UsageError extends Error {
 export const USAGE = `switchboard — an MCP-native hub where everything is a tool
 
 Usage:
-  switchboard serve [--http | --stdio] [--port N] [--host H] [--config FILE] [--drain-ms N]
-      Run the hub: Streamable HTTP at /mcp (default, port 7700) or stdio for Claude Desktop.
+  switchboard serve [--http | --stdio [--profile NAME] [--tools GLOBS]] [--port N] [--host H] [--config FILE] [--drain-ms N]
+      Run the hub: Streamable HTTP at /mcp (default, port 7700; /mcp/<profile> per profile) or stdio
+      for Claude Desktop; --profile / --tools fs__*,agent__* pick the tools the client sees.
       On SIGTERM/Ctrl-C calls in flight get N ms (default 10000, or SWITCHBOARD_DRAIN_MS) to finish.
   switchboard up [--config FILE] [--port N] [--host H] [--drain-ms N]
       Run the hub and every configured server as processes on this machine (defaults: fs, shell and
@@ -16,8 +17,9 @@ Usage:
       Copy the embedded SQLite stores (tasks, audit, rag) while the hub runs, with a manifest.
   switchboard restore DIR [--config FILE]   Put a backup back (the hub must be stopped)
   switchboard server <name> [flags]    Run one MCP server alone (servers: SERVERS)
-  switchboard run "<task>" [--role R] [--config FILE]
-      Give a task to a role agent and print its answer (default role: reader).
+  switchboard run "<task>" [--playbook P] [--context JSON|@FILE] [--yes] [--json] [--config FILE]
+      Plan the task into role-agent steps, run them with live progress on stderr, print the report
+      (exit 0 succeeded, 1 failed, 3 waiting for approval; --yes approves). --role R: one agent call.
   switchboard tools [--config FILE] [--json]   List the hub's tools
   switchboard roles [--config FILE] [--json]   List roles and the tools each may call
   switchboard test-server [--port N] [--hub URL] [--cases DIR]   Run the case runner service

@@ -197,8 +197,14 @@ describe('CLI', () => {
     assert.equal(roles.code, 0, roles.stderr);
     const reader = (JSON.parse(roles.stdout) as { name: string; effective: string[] }[]).find((r) => r.name === 'reader');
     assert.deepEqual(reader?.effective, ['fs__read_file', 'fs__list_dir', 'fs__search']);
+    // Planned: the reader's playbook matches; the report ends with the single step's answer.
     const run = await runCli(['run', 'read hello.txt', '--config', testConfig]);
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stdout, `${seeded}\n`);
+    assert.match(run.stdout, /^run \S+: succeeded in 1 round: 1 step done \(plan: reader\/read\)\n/);
+    assert.ok(run.stdout.endsWith(`\n${seeded}\n`), run.stdout);
+    // One agent call, no planner: exactly the answer.
+    const direct = await runCli(['run', 'read hello.txt', '--role', 'reader', '--config', testConfig]);
+    assert.equal(direct.code, 0, direct.stderr);
+    assert.equal(direct.stdout, `${seeded}\n`);
   });
 });

@@ -12,8 +12,18 @@ export {
   type Role,
 } from './config/index.ts';
 export { createHttpFace, createHubMcpServer, serveHubHttp, serveHubStdio } from './faces/index.ts';
-export { Hub, type HubCallOptions, type HubOptions, UnknownToolError } from './hub.ts';
+export { Hub, type HubCallOptions, type HubOptions, type ToolCallEvent, UnknownToolError } from './hub.ts';
 export { AGENT_PREFIX, RoleAgent } from './planner/index.ts';
+export {
+  RUN_TOOL,
+  type RunEvent,
+  type RunInput,
+  RunInputSchema,
+  type RunReport,
+  type RunView,
+  renderReport,
+  renderView,
+} from './planner/run/index.ts';
 export {
   AUDIT_OUTCOMES,
   type AuditOutcome,

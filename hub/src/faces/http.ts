@@ -11,6 +11,7 @@ import {
 } from '../auth/index.ts';
 import { authNoneRefusal, ConfigError, isLoopbackHost } from '../config/index.ts';
 import type { Hub } from '../hub.ts';
+import { mountRunRoutes } from '../planner/run/index.ts';
 import type { Principal } from '../policy/index.ts';
 import { mountConsoleApi, mountConsoleBundle } from './console/index.ts';
 import { createMcpEndpoint } from './mcp-endpoint.ts';
@@ -18,6 +19,8 @@ import { attachTaskSocket, mountTaskRoutes } from './tasks/index.ts';
 
 export interface HttpFace {
   app: Hono;
+  /** Resolves once the MCP session store is open; rejects when it cannot be. */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,10 +36,11 @@ export function createHttpFace(hub: Hub, host: string): HttpFace {
   const { authenticator } = hub;
   if (authenticator.mode === 'none' && !isLoopbackHost(host)) throw new ConfigError(hub.configSource, 'auth', authNoneRefusal(host));
   const fallback = authenticator.mode === 'none' ? hub.localPrincipal : NOBODY;
-  const { allowedHosts, allowedOrigins, sessionTtlMs } = hub.config.hub.http;
+  const { allowedHosts, allowedOrigins, sessionTtlMs, sessions } = hub.config.hub.http;
   const mcp = createMcpEndpoint(hub, {
     principalOf: (authInfo) => principalOfAuthInfo(authInfo) ?? fallback,
     ...(sessionTtlMs ? { sessionTtlMs } : {}),
+    sessions,
   });
   // Host/Origin validation (DNS rebinding) is on for loopback binds, and wherever allowedHosts is set.
   const app = createMcpHonoApp({ host, ...(allowedHosts ? { allowedHosts } : {}), ...(allowedOrigins ? { allowedOrigins } : {}) });
@@ -47,6 +51,10 @@ export function createHttpFace(hub: Hub, host: string): HttpFace {
   app.use('*', authMiddleware(authenticator));
   mountProtectedResourceMetadata(app, authenticator);
   mountTaskRoutes(app, hub.tasks.scheduler, { principalOf: (c) => principalOfContext(c) ?? fallback });
+  mountRunRoutes(app, {
+    callTool: (name, args, call) => hub.callTool(name, args, call),
+    principalOf: (c) => principalOfContext(c) ?? fallback,
+  });
   const consoleApi = mountConsoleApi(app, hub, { principalOf: (c) => principalOfContext(c) ?? fallback });
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', (c) => {
@@ -58,11 +66,14 @@ export function createHttpFace(hub: Hub, host: string): HttpFace {
     return c.body(body, 200, { 'content-type': contentType });
   });
   app.all('/mcp', (c) => mcp.fetch(c.req.raw, { parsedBody: c.get('parsedBody' as never), authInfo: authInfoOfContext(c) }));
+  // A profile's view of the catalogue (switchboard.yaml `profiles:`); `?tools=` narrows either.
+  app.all('/mcp/:profile', (c) => mcp.fetch(c.req.raw, { parsedBody: c.get('parsedBody' as never), authInfo: authInfoOfContext(c) }));
   // The deprecated HTTP+SSE transport, for clients that predate Streamable HTTP.
   app.get('/sse', (c) => mcp.sse('/messages', authInfoOfContext(c)));
   app.post('/messages', (c) => mcp.messages(c.req.raw, { parsedBody: c.get('parsedBody' as never), authInfo: authInfoOfContext(c) }));
   return {
     app,
+    ready: mcp.ready,
     close: () => {
       consoleApi.close();
       return mcp.close();
@@ -78,6 +89,10 @@ export interface ListeningHttpFace {
 /** Binds the HTTP face; port 0 picks a free port, reported in `url`. */
 export async function serveHubHttp(hub: Hub, host: string, port: number): Promise<ListeningHttpFace> {
   const face = createHttpFace(hub, host);
+  await face.ready.catch(async (error: Error) => {
+    await face.close();
+    throw error;
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: face.app.fetch, hostname: host, port }, () => resolve(s));
     s.once('error', reject);

@@ -32,7 +32,12 @@ export const ADMIN_ROLE: AccessRole = { name: 'admin', tools: { allow: ['*'], de
  * roles), from `policy.roles` in switchboard.yaml, and the built-in `admin` (redefinable). Pure.
  */
 export class Policy {
-  private constructor(private readonly roles: ReadonlyMap<string, AccessRole>) {}
+  private constructor(private roles: ReadonlyMap<string, AccessRole>) {}
+
+  /** Takes another policy's roles (roles/*.yaml hot reload): everyone holding this policy sees them at once. */
+  replaceRoles(from: Policy): void {
+    this.roles = from.roles;
+  }
 
   static of(roles: AccessRole[]): Policy {
     return new Policy(new Map(roles.map((role) => [role.name, role])));

@@ -12,9 +12,11 @@ export interface TaskHost {
   callTool(
     name: string,
     args: Record<string, unknown>,
-    options: { signal?: AbortSignal; correlationId: string; principal: never },
+    options: { signal?: AbortSignal; correlationId: string; principal: never; taskId?: string },
   ): Promise<CallToolResult>;
   has(name: string): boolean;
+  /** hub__ tools that may be task targets (a planner run: hub__run_task); the others never are. */
+  isTaskTarget?(name: string): boolean;
   /** The configured upstreams, connected or not: a task may wait for one that is reconnecting. */
   readonly config: { upstreams: Record<string, unknown> };
   /** Runs tasks submitted without a principal (the CLI, stdio before auth resolves one). */
@@ -62,14 +64,19 @@ export class TaskService {
       sweepMs: config.sweepMs,
       claimBatch: config.claimBatch,
       checkTarget: (target) => {
-        if (target.startsWith('hub__')) return `'${target}': tasks cannot call the hub's own task tools`;
+        if (target.startsWith('hub__') && !host.isTaskTarget?.(target)) return `'${target}': tasks cannot call the hub's own task tools`;
         if (host.has(target) || configuredUpstream(target)) return undefined;
         return `no tool '${target}' (tools/list shows what exists; an upstream's tools are named <upstream>__<tool>)`;
       },
       executor: async (target, input, context) => {
         const principal = (context.principal ?? host.localPrincipal) as never;
         try {
-          return await host.callTool(target, input, { signal: context.signal, correlationId: context.correlationId, principal });
+          return await host.callTool(target, input, {
+            signal: context.signal,
+            correlationId: context.correlationId,
+            principal,
+            taskId: context.taskId,
+          });
         } catch (error) {
           // The hub throws only for a tool nobody serves (any more): a failed task, not worth a retry.
           if ((error as Error).name === 'UnknownToolError') {
