@@ -1,19 +1,42 @@
 import { parseArgs } from 'node:util';
-import { decideTool } from '@switchboard/hub';
+import { decideTool, factsOf, resolveView } from '@switchboard/hub';
 import { startHub } from './start-hub.ts';
+import { UsageError } from './usage.ts';
 
 function options(argv: string[]) {
   return parseArgs({ args: argv, options: { config: { type: 'string' }, json: { type: 'boolean' } }, strict: true }).values;
 }
 
-/** `switchboard tools`: every tool the hub serves, with the first line of its description. */
+/**
+ * `switchboard tools [--profile NAME]`: every tool the hub serves (or a profile shows), with the first
+ * line of its description; a name the hub had to rewrite (too long, characters clients refuse, a
+ * collision) is shown with the upstream's own name beside it.
+ */
 export async function listTools(argv: string[]): Promise<void> {
-  const values = options(argv);
+  const { values } = parseArgs({
+    args: argv,
+    options: { config: { type: 'string' }, json: { type: 'boolean' }, profile: { type: 'string' } },
+    strict: true,
+  });
   const hub = await startHub(values.config);
   try {
-    const tools = hub.listTools();
-    if (values.json) process.stdout.write(`${JSON.stringify(tools, null, 2)}\n`);
-    else for (const tool of tools) process.stdout.write(`${tool.name.padEnd(32)} ${(tool.description ?? '').split('\n')[0]}\n`);
+    const view = resolveView(hub, values.profile, undefined);
+    if ('error' in view) throw new UsageError(view.error);
+    const tools = hub.listTools().filter((tool) => view.admits(factsOf(hub, tool)));
+    const rows = tools.map((tool) => {
+      const origin = hub.pool.names.resolve('tool', tool.name);
+      return {
+        name: tool.name,
+        description: (tool.description ?? '').split('\n')[0] ?? '',
+        ...(origin ? { upstream: origin.upstream, original: origin.original, rewritten: origin.rewritten } : {}),
+      };
+    });
+    if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    else
+      for (const row of rows) {
+        const renamed = row.rewritten ? `  [${row.upstream}: ${row.original}]` : '';
+        process.stdout.write(`${row.name.padEnd(32)} ${row.description}${renamed}\n`);
+      }
   } finally {
     await hub.close();
   }

@@ -3,7 +3,7 @@ import { serveHubHttp, serveHubStdio } from '@switchboard/hub';
 import { startHub } from './start-hub.ts';
 import { UsageError } from './usage.ts';
 
-/** `switchboard serve [--http|--stdio] [--port N] [--host H] [--config FILE]` — runs until a signal. */
+/** `switchboard serve [--http|--stdio [--profile NAME] [--tools GLOBS]] [--port N] [--host H] [--config FILE]` — runs until a signal. */
 export async function serve(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -14,10 +14,14 @@ export async function serve(argv: string[]): Promise<void> {
       host: { type: 'string' },
       config: { type: 'string' },
       'drain-ms': { type: 'string' },
+      profile: { type: 'string' },
+      tools: { type: 'string' },
     },
     strict: true,
   });
   if (values.stdio && values.http) throw new UsageError('choose one of --stdio and --http');
+  if ((values.profile !== undefined || values.tools !== undefined) && !values.stdio)
+    throw new UsageError('--profile and --tools are for --stdio; over HTTP use /mcp/<profile> and ?tools=');
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
     throw new UsageError(`--port: '${values.port}' is not a port number`);
@@ -28,8 +32,8 @@ export async function serve(argv: string[]): Promise<void> {
   hub.tasks.start();
   let face: { close(): Promise<void> };
   if (values.stdio) {
-    face = serveHubStdio(hub);
-    hub.logger.info({ transport: 'stdio' }, 'serving');
+    face = serveHubStdio(hub, { profile: values.profile, tools: values.tools });
+    hub.logger.info({ transport: 'stdio', profile: values.profile, tools: values.tools }, 'serving');
     process.stdin.once('end', () => stop('stdin closed'));
   } else {
     const { host: configHost, port: configPort } = hub.config.hub.http;

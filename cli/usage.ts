@@ -20,7 +20,8 @@ Usage:
   switchboard run "<task>" [--playbook P] [--context JSON|@FILE] [--yes] [--json] [--config FILE]
       Plan the task into role-agent steps, run them with live progress on stderr, print the report
       (exit 0 succeeded, 1 failed, 3 waiting for approval; --yes approves). --role R: one agent call.
-  switchboard tools [--config FILE] [--json]   List the hub's tools
+  switchboard tools [--config FILE] [--profile NAME] [--json]
+      List the hub's tools (or a profile's); rewritten names show the upstream's own name
   switchboard roles [--config FILE] [--json]   List roles and the tools each may call
   switchboard test-server [--port N] [--hub URL] [--cases DIR]   Run the case runner service
   switchboard audit [--config FILE] [--principal P] [--role R] [--tool GLOB] [--outcome O]

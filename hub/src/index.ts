@@ -11,7 +11,7 @@ export {
   parseRole,
   type Role,
 } from './config/index.ts';
-export { createHttpFace, createHubMcpServer, serveHubHttp, serveHubStdio } from './faces/index.ts';
+export { createHttpFace, createHubMcpServer, factsOf, resolveView, serveHubHttp, serveHubStdio } from './faces/index.ts';
 export { Hub, type HubCallOptions, type HubOptions, type ToolCallEvent, UnknownToolError } from './hub.ts';
 export { AGENT_PREFIX, RoleAgent } from './planner/index.ts';
 export {

@@ -1,55 +1,79 @@
-import { type AuthInfo, createMcpHandler, isLegacyRequest, type Server } from '@modelcontextprotocol/server';
+import { type AuthInfo, createMcpHandler, isLegacyRequest, legacyStatelessFallback, type Server } from '@modelcontextprotocol/server';
+import { ToolView } from '../catalog/index.ts';
 import type { Hub } from '../hub.ts';
 import type { Principal } from '../policy/index.ts';
-import { HttpSessions } from './http-sessions.ts';
+import { HttpSessions, jsonRpcError } from './http-sessions.ts';
 import { LegacySseEndpoints } from './legacy-sse.ts';
 import { createHubMcpServer, upstreamsOf } from './mcp-server.ts';
+import { openSessionStore, type SessionStoreConfig } from './session-store/index.ts';
 import { type Session, SessionRegistry } from './sessions.ts';
+import { resolveView } from './tool-view.ts';
 
 export interface McpEndpointOptions {
   /** Idle time after which a 2025-era session is closed. */
   sessionTtlMs?: number;
   maxSessions?: number;
+  /** Where 2025-era sessions live (default memory); `none` serves that era statelessly. */
+  sessions?: SessionStoreConfig | undefined;
   /** Who the caller is, from what the auth middleware verified (undefined: no token). */
   principalOf: (authInfo: AuthInfo | undefined) => Principal;
 }
 
 export interface McpEndpoint {
-  /** `/mcp`: 2026-07-28 requests per request, 2025-era ones in sessions. */
+  /** `/mcp` and `/mcp/<profile>`: 2026-07-28 requests per request, 2025-era ones in sessions. */
   fetch(request: Request, options: { parsedBody?: unknown; authInfo?: AuthInfo }): Promise<Response>;
   /** `GET /sse` (legacy HTTP+SSE): opens a stream that posts to `messagesPath`. */
   sse(messagesPath: string, authInfo?: AuthInfo): Promise<Response>;
   /** `POST /messages?sessionId=…` (legacy HTTP+SSE). */
   messages(request: Request, options: { parsedBody?: unknown; authInfo?: AuthInfo }): Promise<Response>;
   readonly registry: SessionRegistry;
+  /** Resolves once the session store is open (rejects when it cannot be: a misconfigured Redis, say). */
+  readonly ready: Promise<void>;
   close(): Promise<void>;
 }
 
 export const DEFAULT_SESSION_TTL_MS = 60 * 60_000;
 const DEFAULT_MAX_SESSIONS = 1000;
+const ENDPOINT = /^\/mcp(?:\/([^/]+))?\/?$/;
 
 /**
  * Everything MCP on the HTTP face, one factory behind three transports: modern per-request serving
- * (createMcpHandler, which also serves `subscriptions/listen`), 2025-era sessions, and legacy SSE.
- * Catalogue changes reach all of them: `list_changed` to sessions, listen-stream events to modern
- * callers.
+ * (createMcpHandler, which also serves `subscriptions/listen`), 2025-era sessions (or stateless
+ * 2025 serving), and legacy SSE. Each request is classified on its own, so both eras share one
+ * URL. `/mcp/<profile>` and `?tools=` pick what the caller sees. Catalogue changes reach all of
+ * them: `list_changed` to sessions, listen-stream events to modern callers.
  */
 export function createMcpEndpoint(hub: Hub, options: McpEndpointOptions): McpEndpoint {
   const registry = new SessionRegistry(hub);
   const onerror = (error: Error) => hub.logger.debug({ err: error }, 'mcp request rejected');
-  const serverFor = (session: () => Session | undefined, authInfo: AuthInfo | undefined): Server =>
-    createHubMcpServer(hub, options.principalOf(authInfo), { session, registry });
-  const modern = createMcpHandler((ctx) => serverFor(() => undefined, ctx.authInfo), { legacy: 'reject', onerror });
-  const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
-  const mayUse = (authInfo: AuthInfo | undefined) => upstreamsOf(hub, options.principalOf(authInfo));
-  const sessions = new HttpSessions(registry, {
-    ttlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
-    maxSessions,
-    serverFor,
-    mayUse,
+  const serverFor = (session: () => Session | undefined, authInfo: AuthInfo | undefined, view: ToolView): Server =>
+    createHubMcpServer(hub, options.principalOf(authInfo), { session, registry, view });
+  // The factories see the request, so one handler serves every profile.
+  const viewOf = (request: Request | undefined): ToolView => {
+    const view = request === undefined ? ToolView.ALL : viewOfUrl(hub, new URL(request.url));
+    return 'error' in view ? ToolView.ALL : view;
+  };
+  const modern = createMcpHandler((ctx) => serverFor(() => undefined, ctx.authInfo, viewOf(ctx.requestInfo)), {
+    legacy: 'reject',
     onerror,
   });
-  const sse = new LegacySseEndpoints(registry, serverFor, mayUse, maxSessions);
+  const stateless = legacyStatelessFallback((ctx) => serverFor(() => undefined, ctx.authInfo, viewOf(ctx.requestInfo)), onerror);
+  const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+  const mayUse = (authInfo: AuthInfo | undefined, view: ToolView = ToolView.ALL) => upstreamsOf(hub, options.principalOf(authInfo), view);
+  const opening = openSessionStore(options.sessions).then((store) =>
+    store === undefined
+      ? undefined
+      : new HttpSessions(registry, store, stateless, {
+          ttlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+          maxSessions,
+          serverFor,
+          mayUse,
+          onerror,
+        }),
+  );
+  const ready = opening.then(() => {});
+  ready.catch(() => {}); // reported by whoever awaits `ready`; requests then get a 503
+  const sse = new LegacySseEndpoints(registry, (session, authInfo) => serverFor(session, authInfo, ToolView.ALL), mayUse, maxSessions);
 
   const onChanged = (changed: { tools: boolean; resources: boolean; prompts: boolean }) => {
     if (changed.tools) modern.notify.toolsChanged();
@@ -62,10 +86,24 @@ export function createMcpEndpoint(hub: Hub, options: McpEndpointOptions): McpEnd
 
   return {
     registry,
+    ready,
     async fetch(request, { parsedBody, authInfo }) {
+      const view = viewOfUrl(hub, new URL(request.url));
+      if ('error' in view) return jsonRpcError(view.status, -32602, view.error);
       const auth = authInfo ? { authInfo } : {};
-      if (await isLegacyRequest(request, parsedBody)) return sessions.handle(request, parsedBody, authInfo);
-      return modern.fetch(request, { parsedBody, ...auth });
+      if (!(await isLegacyRequest(request, parsedBody))) return modern.fetch(request, { parsedBody, ...auth });
+      let sessions: HttpSessions | undefined;
+      try {
+        sessions = await opening;
+      } catch (error) {
+        hub.logger.error({ err: error }, 'the MCP session store is unavailable');
+        return jsonRpcError(503, -32000, 'the session store is unavailable; retry shortly, or use protocol 2026-07-28 (no sessions)');
+      }
+      if (sessions === undefined) return stateless(request, { parsedBody, ...auth });
+      return sessions.handle(request, parsedBody, authInfo, view).catch((error: Error) => {
+        hub.logger.error({ err: error }, 'could not serve an MCP session request');
+        return jsonRpcError(503, -32000, 'the session store did not answer; retry shortly');
+      });
     },
     sse: (messagesPath, authInfo) => sse.connect(messagesPath, authInfo),
     messages: (request, { parsedBody, authInfo }) =>
@@ -73,8 +111,17 @@ export function createMcpEndpoint(hub: Hub, options: McpEndpointOptions): McpEnd
     async close() {
       hub.catalog.off('changed', onChanged);
       hub.pool.off('resourceUpdated', onUpdated);
-      await Promise.allSettled([modern.close(), sessions.close(), sse.close()]);
+      const sessions = await opening.catch(() => undefined);
+      await Promise.allSettled([modern.close(), sessions?.close(), sse.close()]);
       await registry.close();
     },
   };
+}
+
+/** The view `/mcp[/<profile>][?tools=…]` asks for, or why it cannot be served (404 unknown profile, 400 bad glob). */
+function viewOfUrl(hub: Hub, url: URL): ToolView | { error: string; status: number } {
+  const match = ENDPOINT.exec(url.pathname);
+  const profile = match?.[1] === undefined ? undefined : decodeURIComponent(match[1]);
+  const view = resolveView(hub, profile, url.searchParams.get('tools'));
+  return 'error' in view ? { error: view.error, status: view.error.startsWith('no profile') ? 404 : 400 } : view;
 }

@@ -27,6 +27,8 @@ export interface Session {
   readonly subscriptions: Set<string>;
   /** May this caller see what the upstream sends (log lines, resource updates)? Policy decides. */
   mayUse(upstream: string): boolean;
+  /** Keeps what the caller set (its log level) where other hub replicas find it. */
+  persist?(patch: { logLevel: LoggingLevel }): void;
 }
 
 /**
@@ -77,7 +79,9 @@ export class SessionRegistry {
   }
 
   setLogLevel(session: Session, level: LoggingLevel): void {
+    const changed = session.logLevel !== level;
     session.logLevel = level;
+    if (changed) session.persist?.({ logLevel: level });
     this.applyLogLevel();
   }
 

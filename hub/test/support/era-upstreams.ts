@@ -25,8 +25,8 @@ export interface RunningUpstream {
 const text = (value: string) => ({ content: [{ type: 'text' as const, text: value }] });
 
 /** A v2 SDK server over HTTP: `both` eras (the default entry), or `2026` only (`legacy: 'reject'`). */
-export async function startV2Upstream(eras: 'both' | '2026', name = 'modern'): Promise<RunningUpstream> {
-  const extra = new Set<string>();
+export async function startV2Upstream(eras: 'both' | '2026', name = 'modern', tools: string[] = []): Promise<RunningUpstream> {
+  const extra = new Set<string>(tools);
   const seen: SeenRequests = { methods: [], authorizations: [] };
   const factory = () => {
     const server = new McpServer(
