@@ -196,7 +196,7 @@ describe('CLI', () => {
     const roles = await runCli(['roles', '--config', testConfig, '--json']);
     assert.equal(roles.code, 0, roles.stderr);
     const reader = (JSON.parse(roles.stdout) as { name: string; effective: string[] }[]).find((r) => r.name === 'reader');
-    assert.deepEqual(reader?.effective, ['fs__read_file', 'fs__list_dir', 'fs__search']);
+    assert.deepEqual([...(reader?.effective ?? [])].sort(), ['fs__list_dir', 'fs__read_file', 'fs__search']);
     // Planned: the reader's playbook matches; the report ends with the single step's answer.
     const run = await runCli(['run', 'read hello.txt', '--config', testConfig]);
     assert.equal(run.code, 0, run.stderr);

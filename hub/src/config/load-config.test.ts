@@ -27,7 +27,7 @@ function thrown(fn: () => unknown): ConfigError {
 describe('hub config', () => {
   it('parses the three upstream kinds with defaults filled in', () => {
     const config = parseHubConfig(valid, 'sw.yaml', {});
-    assert.deepEqual(config.upstreams.fs, { server: 'fs', args: ['--root', '/srv/work'], timeoutMs: 30000, env: {} });
+    assert.deepEqual(config.upstreams.fs, { server: 'fs', args: ['--root', '/srv/work'], timeoutMs: 30000, env: {}, tags: [] });
     assert.equal((config.upstreams.remote as { url: string }).url, 'http://127.0.0.1:9/mcp');
     assert.equal((config.upstreams.other as { command: string }).command, 'node');
   });

@@ -82,12 +82,22 @@ describe('shipped configs', () => {
   });
 
   it('the prod and example configs take the API key hash from the environment, and name it when unset', () => {
+    // The prod config also needs its backends' addresses; only the key hash is left out below.
+    const backends = {
+      SQL_DATABASE_URL: 'postgres://switchboard_ro@db/app',
+      REDIS_URL: 'redis://redis:6379',
+      KAFKA_BROKERS: 'kafka:9092',
+      S3_ENDPOINT: 'http://minio:9000',
+      MONGODB_URL: 'mongodb://mongo:27017',
+      AMQP_URL: 'amqp://rabbitmq',
+      DATABASE_URL: 'postgres://switchboard@db/switchboard',
+    };
     for (const file of ['config/switchboard.prod.yaml', 'config/switchboard.example.yaml']) {
-      const { config } = loadHubConfig({ file: join(repo, file), env: { SWITCHBOARD_API_KEY_SHA256: hash } });
+      const { config } = loadHubConfig({ file: join(repo, file), env: { ...backends, SWITCHBOARD_API_KEY_SHA256: hash } });
       assert.equal(config.auth.mode, 'required', file);
       assert.equal(config.auth.apiKeys[0]?.sha256, hash, file);
       assert.throws(
-        () => loadHubConfig({ file: join(repo, file), env: {} }),
+        () => loadHubConfig({ file: join(repo, file), env: backends }),
         /auth\.apiKeys\[0\]\.sha256: environment variable SWITCHBOARD_API_KEY_SHA256 is not set/,
       );
     }

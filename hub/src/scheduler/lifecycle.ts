@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { backoffDelay } from './backoff.ts';
 import { assertTransition } from './state-machine.ts';
-import type { StoreTx } from './store/types.ts';
+import type { FinalOutcome, StoreTx } from './store/types.ts';
 import { isFinal, type NewTaskEvent, type TaskError, type TaskRecord, type TaskState } from './task-model.ts';
 
 /** How one attempt ended, as the worker saw it. `attempt` + `owner` fence off stale reports. */
@@ -9,6 +9,14 @@ export type Outcome =
   | { taskId: string; owner: string; attempt: number; kind: 'succeeded'; result: CallToolResult }
   | { taskId: string; owner: string; attempt: number; kind: 'failed'; error: TaskError; retryable: boolean }
   | { taskId: string; owner: string; attempt: number; kind: 'timed_out'; error: TaskError };
+
+/** The store's form of an outcome that ends its task, or undefined for a failure that may be retried. */
+export function finalOutcome(outcome: Outcome): FinalOutcome | undefined {
+  if (outcome.kind === 'failed' && outcome.retryable) return undefined;
+  const { taskId, owner, attempt } = outcome;
+  if (outcome.kind === 'succeeded') return { taskId, owner, attempt, state: 'succeeded', result: outcome.result, error: null };
+  return { taskId, owner, attempt, state: outcome.kind, result: null, error: outcome.error };
+}
 
 /** What a transaction changed: events to publish, running calls to abort. */
 export interface Changes {

@@ -4,8 +4,8 @@ import { type Clock, systemClock } from './clock.ts';
 import type { TaskEventView, TaskView } from './contracts.ts';
 import { TaskApiError } from './errors.ts';
 import type { TaskExecutor } from './executor.ts';
-import { type Changes, Lifecycle, type Outcome } from './lifecycle.ts';
-import { DuplicateKeyError, type StoreTx, type TaskStore } from './store/types.ts';
+import { type Changes, finalOutcome, Lifecycle, type Outcome } from './lifecycle.ts';
+import { DuplicateKeyError, type FinalCompletion, type StoreTx, type TaskStore } from './store/types.ts';
 import { parseSubmission, planSubmission, type SubmitContext } from './submission.ts';
 import { insertSubmission } from './submit-tx.ts';
 import { isFinal, type TaskEvent, type TaskPrincipal, type TaskRecord, type TaskState } from './task-model.ts';
@@ -78,7 +78,8 @@ export class Scheduler {
       },
       {
         complete: (outcomes) => this.complete(outcomes),
-        claimed: (tasks, events) => this.claimed(tasks, events),
+        claimed: (_tasks, events) => this.publish(events),
+        finished: (done, now) => this.finished(done, now),
         onError: (error, where) => this.reportError(error, where),
       },
     );
@@ -254,30 +255,19 @@ export class Scheduler {
   private async complete(outcomes: Outcome[]): Promise<void> {
     const now = this.clock.now();
     const fast = this.store.completeFinal?.bind(this.store);
-    const final = fast ? outcomes.filter((o) => o.kind !== 'failed' || !o.retryable) : [];
-    const general = fast ? outcomes.filter((o) => o.kind === 'failed' && o.retryable) : outcomes;
-    if (fast && final.length > 0) {
-      const done = await fast(
-        final.map((o) => ({
-          taskId: o.taskId,
-          owner: o.owner,
-          attempt: o.attempt,
-          state: o.kind === 'succeeded' ? 'succeeded' : o.kind === 'timed_out' ? 'timed_out' : 'failed',
-          result: o.kind === 'succeeded' ? o.result : null,
-          error: o.kind === 'succeeded' ? null : o.error,
-        })),
-        now,
-      );
-      this.publish(done.events);
-      if (done.withDependants.length)
-        await this.write((tx) => this.lifecycle.afterFinal(tx, done.withDependants, now).then((changes) => ({ changes })));
-      if (done.groups.length) await this.write((tx) => this.lifecycle.settleGroups(tx, done.groups, now).then((changes) => ({ changes })));
-    }
+    const final = fast ? outcomes.flatMap((o) => finalOutcome(o) ?? []) : [];
+    const general = fast ? outcomes.filter((o) => finalOutcome(o) === undefined) : outcomes;
+    if (fast && final.length > 0) await this.finished(await fast(final, now), now);
     if (general.length > 0) await this.write((tx) => this.lifecycle.complete(tx, general, now).then((changes) => ({ changes })));
   }
 
-  private claimed(_tasks: TaskRecord[], events: TaskEvent[]): void {
-    this.publish(events);
+  /** After the fast path recorded final outcomes: publish, then the general rules for dependants and groups it left. */
+  private async finished(done: FinalCompletion, now: number): Promise<void> {
+    this.publish(done.events);
+    if (done.recheck?.length && this.store.recheckGroups) this.publish(await this.store.recheckGroups(done.recheck, now));
+    if (done.withDependants.length)
+      await this.write((tx) => this.lifecycle.afterFinal(tx, done.withDependants, now).then((changes) => ({ changes })));
+    if (done.groups.length) await this.write((tx) => this.lifecycle.settleGroups(tx, done.groups, now).then((changes) => ({ changes })));
   }
 
   /** Runs a transaction that returns Changes, stores their events, then publishes and aborts after commit. */

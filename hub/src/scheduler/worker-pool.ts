@@ -1,8 +1,8 @@
 import type { Clock } from './clock.ts';
 import { type AbortReason, classify, type ExecutionContext, TaskAbort, type TaskExecutor } from './executor.ts';
-import type { Outcome } from './lifecycle.ts';
-import type { TaskStore } from './store/types.ts';
-import type { TaskEvent, TaskRecord } from './task-model.ts';
+import { finalOutcome, type Outcome } from './lifecycle.ts';
+import type { ClaimAndCompleteResult, ClaimedTask, ClaimResult, FinalCompletion, FinalOutcome, TaskStore } from './store/types.ts';
+import type { TaskEvent } from './task-model.ts';
 
 export interface WorkerPoolOptions {
   owner: string;
@@ -21,12 +21,14 @@ export interface WorkerPoolHooks {
   /** Records outcomes (one transaction) and publishes what changed. */
   complete(outcomes: Outcome[]): Promise<void>;
   /** Claimed tasks' running events, and tasks of groups that may need to turn running. */
-  claimed(tasks: TaskRecord[], events: TaskEvent[]): void;
+  claimed(tasks: ClaimedTask[], events: TaskEvent[]): void;
+  /** Final outcomes the store recorded together with a claim: publish, then dependants and groups. */
+  finished(done: FinalCompletion, now: number): Promise<void>;
   onError(error: unknown, where: string): void;
 }
 
 interface Running {
-  task: TaskRecord;
+  task: ClaimedTask;
   controller: AbortController;
   cancelDeadline: () => void;
 }
@@ -46,6 +48,8 @@ export class WorkerPool {
   private waiters: (() => void)[] = [];
   private pending: Outcome[] = [];
   private readonly flushing = new Set<Promise<void>>();
+  /** Claims that also record outcomes, and the follow-ups of those outcomes. */
+  private readonly carrying = new Set<Promise<unknown>>();
   private cancelRenewal: (() => void) | undefined;
   private inFlight = new Set<Promise<void>>();
 
@@ -87,8 +91,8 @@ export class WorkerPool {
 
   /** Resolves once nothing runs or waits to be recorded here. */
   async drained(): Promise<void> {
-    while (this.inFlight.size > 0 || this.flushing.size > 0 || this.pending.length > 0) {
-      await Promise.allSettled([...this.inFlight, ...this.flushing]);
+    while (this.inFlight.size > 0 || this.flushing.size > 0 || this.carrying.size > 0 || this.pending.length > 0) {
+      await Promise.allSettled([...this.inFlight, ...this.flushing, ...this.carrying]);
     }
   }
 
@@ -123,18 +127,9 @@ export class WorkerPool {
         continue;
       }
       this.reserved += limit;
-      let claimed: TaskRecord[] = [];
+      let claimed: ClaimedTask[] = [];
       try {
-        const result = await this.store.claim({
-          owner: this.options.owner,
-          now: this.clock.now(),
-          leaseMs: this.options.leaseMs,
-          limit,
-          excludeRoles: excluded,
-        });
-        claimed = result.tasks;
-        for (const task of claimed) this.launch(task);
-        this.hooks.claimed(claimed, result.events);
+        claimed = await this.claim(limit, excluded);
       } catch (error) {
         this.hooks.onError(error, 'claim');
       } finally {
@@ -142,6 +137,55 @@ export class WorkerPool {
       }
       if (claimed.length < limit) await this.idle();
     }
+  }
+
+  /**
+   * One claim. Final outcomes waiting to be recorded ride along when the store can record them in the
+   * same transaction (one round trip instead of two); should that fail, they go back to the flush queue.
+   */
+  private async claim(limit: number, excluded: string[]): Promise<ClaimedTask[]> {
+    const now = this.clock.now();
+    const request = { owner: this.options.owner, now, leaseMs: this.options.leaseMs, limit, excludeRoles: excluded };
+    const finals = this.store.claimAndComplete ? this.takeFinals() : [];
+    let result: ClaimResult;
+    if (finals.length === 0) result = await this.store.claim(request);
+    else {
+      const both = this.store.claimAndComplete?.(
+        request,
+        finals.map((f) => f.final),
+        now,
+      ) as Promise<ClaimAndCompleteResult>;
+      this.carrying.add(both);
+      let completed: FinalCompletion;
+      try {
+        ({ completed, ...result } = await both);
+      } catch (error) {
+        this.pending.push(...finals.map((f) => f.outcome));
+        this.flushSoon();
+        throw error;
+      } finally {
+        this.carrying.delete(both);
+      }
+      const follow = this.hooks.finished(completed, now).catch((error) => this.hooks.onError(error, 'complete'));
+      this.carrying.add(follow);
+      void follow.finally(() => this.carrying.delete(follow));
+    }
+    for (const task of result.tasks) this.launch(task);
+    this.hooks.claimed(result.tasks, result.events);
+    return result.tasks;
+  }
+
+  /** Takes the pending outcomes that end their task (the others need the general rules). */
+  private takeFinals(): { outcome: Outcome; final: FinalOutcome }[] {
+    const finals: { outcome: Outcome; final: FinalOutcome }[] = [];
+    const rest: Outcome[] = [];
+    for (const outcome of this.pending) {
+      const final = finalOutcome(outcome);
+      if (final) finals.push({ outcome, final });
+      else rest.push(outcome);
+    }
+    this.pending = rest;
+    return finals;
   }
 
   /** How many to claim now, and which roles are full. Reservations count against every role (conservative). */
@@ -173,7 +217,7 @@ export class WorkerPool {
     });
   }
 
-  private launch(task: TaskRecord): void {
+  private launch(task: ClaimedTask): void {
     const controller = new AbortController();
     const now = this.clock.now();
     const cancelDeadline =
@@ -199,7 +243,7 @@ export class WorkerPool {
     this.inFlight.add(run);
   }
 
-  private async execute(task: TaskRecord, context: ExecutionContext): Promise<void> {
+  private async execute(task: ClaimedTask, context: ExecutionContext): Promise<void> {
     let settled: Parameters<typeof classify>[0];
     try {
       settled = { result: await this.executor(task.target, task.input, context) };
@@ -214,6 +258,11 @@ export class WorkerPool {
   /** Queues an outcome; concurrent ones are written together, up to one transaction per worker at a time. */
   private record(outcome: Outcome): void {
     this.pending.push(outcome);
+    this.flushSoon();
+  }
+
+  /** A flush after this turn: outcomes a claim has not taken along by then are written on their own. */
+  private flushSoon(): void {
     if (this.flushing.size >= Math.max(1, this.options.workers)) return;
     const flush = this.flush().finally(() => this.flushing.delete(flush));
     this.flushing.add(flush);

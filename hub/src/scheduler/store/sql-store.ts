@@ -155,8 +155,11 @@ export const sqlReads = {
   settledGroups: (conn: SqlConn, limit: number) =>
     sqlReads.ids(
       conn,
-      `SELECT g.id FROM tasks g WHERE g.kind <> 'task' AND g.state IN ('queued', 'running') AND NOT EXISTS (
-         SELECT 1 FROM tasks m WHERE m.parent_id = g.id AND m.state NOT IN ('succeeded', 'failed', 'cancelled', 'timed_out')) LIMIT ?`,
+      // Also a group still queued while a member runs: a claim skips a group row another writer holds.
+      `SELECT g.id FROM tasks g WHERE g.kind <> 'task' AND g.state IN ('queued', 'running') AND (
+         NOT EXISTS (SELECT 1 FROM tasks m WHERE m.parent_id = g.id AND m.state IN ('blocked', 'queued', 'running'))
+         OR (g.state = 'queued' AND EXISTS (
+           SELECT 1 FROM tasks m WHERE m.parent_id = g.id AND m.state IN ('blocked', 'queued', 'running') AND m.state = 'running'))) LIMIT ?`,
       [limit],
     ),
   async list(conn: SqlConn, dialect: SqlDialect, filter: ListFilter): Promise<{ tasks: TaskRecord[]; nextCursor: string | null }> {

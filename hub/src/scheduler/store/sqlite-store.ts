@@ -6,7 +6,16 @@ import { GroupCommit } from './group-commit.ts';
 import { chunk, rowToTask } from './sql-rows.ts';
 import { taskSchemaSql } from './sql-schema.ts';
 import { appendEvents, type Row, type SqlConn, type SqlDialect, sqlReads, sqlTx } from './sql-store.ts';
-import type { ClaimRequest, ClaimResult, FinalCompletion, FinalOutcome, ListFilter, StoreTx, TaskStore } from './types.ts';
+import type {
+  ClaimAndCompleteResult,
+  ClaimRequest,
+  ClaimResult,
+  FinalCompletion,
+  FinalOutcome,
+  ListFilter,
+  StoreTx,
+  TaskStore,
+} from './types.ts';
 
 const dialect: SqlDialect = {
   forUpdate: '',
@@ -57,106 +66,118 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   claim(request: ClaimRequest): Promise<ClaimResult> {
+    return this.transaction(() => this.claimIn(request));
+  }
+
+  /** Both in one transaction (and one commit): the worker's finished batch, then its next claim. */
+  claimAndComplete(request: ClaimRequest, outcomes: readonly FinalOutcome[], now: number): Promise<ClaimAndCompleteResult> {
     return this.transaction(async () => {
-      const excluded = request.excludeRoles.length ? `AND role NOT IN (${request.excludeRoles.map(() => '?').join(', ')})` : '';
-      const rows = this.run(
-        `UPDATE tasks SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?,
-           started_at = COALESCE(started_at, ?), updated_at = ?
-         WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' AND kind = 'task' AND run_at <= ? ${excluded}
-                      ORDER BY priority DESC, fair_seq, rowid LIMIT ?)
-         RETURNING *, rowid AS seq`,
-        [request.owner, request.now + request.leaseMs, request.now, request.now, request.now, ...request.excludeRoles, request.limit],
-      );
-      const tasks: TaskRecord[] = rows.map(rowToTask).sort((a, b) => b.priority - a.priority || a.fairSeq - b.fairSeq);
-      const parents = [...new Set(tasks.map((t) => t.parentId).filter((id): id is string => id !== null))];
-      const groups = parents.length
-        ? this.run(
-            `UPDATE tasks SET state = 'running', started_at = ?, updated_at = ? WHERE state = 'queued' AND id IN (${parents.map(() => '?').join(', ')}) RETURNING *, rowid AS seq`,
-            [request.now, request.now, ...parents],
-          ).map(rowToTask)
-        : [];
-      const events: TaskEvent[] = await appendEvents(
-        this.conn,
-        [...tasks, ...groups].map((t) => ({
-          taskId: t.id,
-          parentId: t.parentId,
-          stepId: t.stepId,
-          state: 'running' as const,
-          from: 'queued' as const,
-          attempt: t.attempts,
-          at: request.now,
-          error: null,
-          runAt: null,
-        })),
-      );
-      return { tasks, events };
+      const completed = await this.completeIn(outcomes, now);
+      return { ...(await this.claimIn(request)), completed };
     });
+  }
+
+  private async claimIn(request: ClaimRequest): Promise<ClaimResult> {
+    const excluded = request.excludeRoles.length ? `AND role NOT IN (${request.excludeRoles.map(() => '?').join(', ')})` : '';
+    const rows = this.run(
+      `UPDATE tasks SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?,
+         started_at = COALESCE(started_at, ?), updated_at = ?
+       WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' AND kind = 'task' AND run_at <= ? ${excluded}
+                    ORDER BY priority DESC, fair_seq, rowid LIMIT ?)
+       RETURNING *, rowid AS seq`,
+      [request.owner, request.now + request.leaseMs, request.now, request.now, request.now, ...request.excludeRoles, request.limit],
+    );
+    const tasks: TaskRecord[] = rows.map(rowToTask).sort((a, b) => b.priority - a.priority || a.fairSeq - b.fairSeq);
+    const parents = [...new Set(tasks.map((t) => t.parentId).filter((id): id is string => id !== null))];
+    const groups = parents.length
+      ? this.run(
+          `UPDATE tasks SET state = 'running', started_at = ?, updated_at = ? WHERE state = 'queued' AND id IN (${parents.map(() => '?').join(', ')}) RETURNING *, rowid AS seq`,
+          [request.now, request.now, ...parents],
+        ).map(rowToTask)
+      : [];
+    const events: TaskEvent[] = await appendEvents(
+      this.conn,
+      [...tasks, ...groups].map((t) => ({
+        taskId: t.id,
+        parentId: t.parentId,
+        stepId: t.stepId,
+        state: 'running' as const,
+        from: 'queued' as const,
+        attempt: t.attempts,
+        at: request.now,
+        error: null,
+        runAt: null,
+      })),
+    );
+    return { tasks, events };
   }
 
   /** Final outcomes without loading whole rows: a fenced update, the events, then what needs the general rules. */
   completeFinal(outcomes: readonly FinalOutcome[], now: number): Promise<FinalCompletion> {
-    return this.transaction(async () => {
-      const done: Row[] = [];
-      for (const part of chunk(outcomes, 500)) {
-        done.push(
-          ...this.run(
-            `UPDATE tasks SET state = v.column2, result = v.column3, error = v.column4, lease_owner = NULL, lease_until = NULL,
-               updated_at = ?, finished_at = ?
-             FROM (VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}) AS v
-             WHERE tasks.id = v.column1 AND tasks.state = 'running' AND tasks.lease_owner = v.column5 AND tasks.attempts = v.column6
-             RETURNING tasks.id, tasks.parent_id, tasks.step_id, tasks.state, tasks.attempts, tasks.error`,
-            [
-              now,
-              now,
-              ...part.flatMap((o) => [
-                o.taskId,
-                o.state,
-                o.result === null ? null : JSON.stringify(o.result),
-                o.error === null ? null : JSON.stringify(o.error),
-                o.owner,
-                o.attempt,
-              ]),
-            ],
-          ),
-        );
-      }
-      const events = await appendEvents(
-        this.conn,
-        done.map((row) => ({
-          taskId: String(row.id),
-          parentId: row.parent_id === null ? null : String(row.parent_id),
-          stepId: row.step_id === null ? null : String(row.step_id),
-          state: row.state as TaskEvent['state'],
-          from: 'running' as const,
-          attempt: Number(row.attempts),
-          at: now,
-          error: row.error === null ? null : JSON.parse(String(row.error)),
-          runAt: null,
-        })),
-      );
-      const ids = done.map((row) => String(row.id));
-      const withDependants = ids.length
-        ? this.run(`SELECT DISTINCT depends_on FROM task_deps WHERE depends_on IN (${ids.map(() => '?').join(', ')})`, ids).map((r) =>
-            String(r.depends_on),
-          )
-        : [];
-      // This connection sees its own writes: a group none of whose members is still open may have finished.
-      const parents = [
-        ...new Set(
-          done
-            .map((row) => row.parent_id)
-            .filter((id) => id !== null)
-            .map(String),
+    return this.transaction(() => this.completeIn(outcomes, now));
+  }
+
+  private async completeIn(outcomes: readonly FinalOutcome[], now: number): Promise<FinalCompletion> {
+    const done: Row[] = [];
+    for (const part of chunk(outcomes, 500)) {
+      done.push(
+        ...this.run(
+          `UPDATE tasks SET state = v.column2, result = v.column3, error = v.column4, lease_owner = NULL, lease_until = NULL,
+             updated_at = ?, finished_at = ?
+           FROM (VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}) AS v
+           WHERE tasks.id = v.column1 AND tasks.state = 'running' AND tasks.lease_owner = v.column5 AND tasks.attempts = v.column6
+           RETURNING tasks.id, tasks.parent_id, tasks.step_id, tasks.state, tasks.attempts, tasks.error`,
+          [
+            now,
+            now,
+            ...part.flatMap((o) => [
+              o.taskId,
+              o.state,
+              o.result === null ? null : JSON.stringify(o.result),
+              o.error === null ? null : JSON.stringify(o.error),
+              o.owner,
+              o.attempt,
+            ]),
+          ],
         ),
-      ];
-      const groups = parents.filter(
-        (parent) =>
-          Number(
-            this.run(`SELECT COUNT(*) AS n FROM tasks WHERE parent_id = ? AND state IN ('blocked', 'queued', 'running')`, [parent])[0]?.n,
-          ) === 0,
       );
-      return { events, withDependants, groups };
-    });
+    }
+    const events = await appendEvents(
+      this.conn,
+      done.map((row) => ({
+        taskId: String(row.id),
+        parentId: row.parent_id === null ? null : String(row.parent_id),
+        stepId: row.step_id === null ? null : String(row.step_id),
+        state: row.state as TaskEvent['state'],
+        from: 'running' as const,
+        attempt: Number(row.attempts),
+        at: now,
+        error: row.error === null ? null : JSON.parse(String(row.error)),
+        runAt: null,
+      })),
+    );
+    const ids = done.map((row) => String(row.id));
+    const withDependants = ids.length
+      ? this.run(`SELECT DISTINCT depends_on FROM task_deps WHERE depends_on IN (${ids.map(() => '?').join(', ')})`, ids).map((r) =>
+          String(r.depends_on),
+        )
+      : [];
+    // This connection sees its own writes: a group none of whose members is still open may have finished.
+    const parents = [
+      ...new Set(
+        done
+          .map((row) => row.parent_id)
+          .filter((id) => id !== null)
+          .map(String),
+      ),
+    ];
+    const groups = parents.filter(
+      (parent) =>
+        Number(
+          this.run(`SELECT COUNT(*) AS n FROM tasks WHERE parent_id = ? AND state IN ('blocked', 'queued', 'running')`, [parent])[0]?.n,
+        ) === 0,
+    );
+    return { events, withDependants, groups };
   }
 
   async renewLeases(owner: string, ids: readonly string[], until: number, now: number): Promise<string[]> {

@@ -43,16 +43,40 @@ export interface FinalOutcome {
 }
 
 export interface FinalCompletion {
+  /** The tasks' events, and those of groups the store settled itself (oldest first). */
   events: TaskEvent[];
   /** Tasks recorded here that have dependants. */
   withDependants: string[];
-  /** Groups all of whose members may now be final. */
+  /** Groups all of whose members may now be final, left to the general rules (settleGroups). */
   groups: string[];
+  /** Groups another transaction may have finished at the same time: for `recheckGroups` once committed. */
+  recheck?: string[];
 }
 
+/** What a worker needs of a claimed task to run it (stores may return whole records). */
+export type ClaimedTask = Pick<
+  TaskRecord,
+  | 'id'
+  | 'parentId'
+  | 'stepId'
+  | 'target'
+  | 'input'
+  | 'role'
+  | 'priority'
+  | 'fairSeq'
+  | 'attempts'
+  | 'deadline'
+  | 'principal'
+  | 'correlationId'
+>;
+
 export interface ClaimResult {
-  tasks: TaskRecord[];
+  tasks: ClaimedTask[];
   events: TaskEvent[];
+}
+
+export interface ClaimAndCompleteResult extends ClaimResult {
+  completed: FinalCompletion;
 }
 
 export interface ListFilter {
@@ -85,7 +109,10 @@ export interface TaskStore {
   expiredLeases(now: number, limit: number): Promise<string[]>;
   /** Blocked tasks whose dependencies have all succeeded (a repair sweep; normally none). */
   unblockable(limit: number): Promise<string[]>;
-  /** Unfinished groups whose members have all finished (a repair sweep: two members finishing at once). */
+  /**
+   * Unfinished groups whose members have all finished (a repair sweep: two members finishing at once),
+   * and groups still queued while a member runs (a claim skipped the group row another writer held).
+   */
   settledGroups(limit: number): Promise<string[]>;
   /**
    * Optional fast path: records attempts that end their task (succeeded, or failed / timed out for
@@ -98,6 +125,14 @@ export interface TaskStore {
    * it) with their fair positions and first events in one round trip. `events` are in row order.
    */
   insertFresh?(rows: readonly TaskRecord[], now: number): Promise<TaskEvent[]>;
+  /**
+   * Optional fast path: `completeFinal(outcomes, now)` and then `claim(request)` in one transaction (on
+   * Postgres one statement): a worker records the batch it finished while it fetches the next one.
+   * `completed.events` come first, then `events` of the claim.
+   */
+  claimAndComplete?(request: ClaimRequest, outcomes: readonly FinalOutcome[], now: number): Promise<ClaimAndCompleteResult>;
+  /** Settles these groups if all their members are final (after `FinalCompletion.recheck`); returns the events. */
+  recheckGroups?(ids: readonly string[], now: number): Promise<TaskEvent[]>;
   getTask(id: string): Promise<TaskRecord | undefined>;
   getTasks(ids: readonly string[]): Promise<TaskRecord[]>;
   listTasks(filter: ListFilter): Promise<{ tasks: TaskRecord[]; nextCursor: string | null }>;

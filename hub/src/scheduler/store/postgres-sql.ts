@@ -1,0 +1,128 @@
+import { TASK_COLUMNS } from './sql-rows.ts';
+
+// The Postgres store's hot statements: each is one round trip and one commit. They are named (prepared
+// once per connection), so their text never varies: lists travel as JSON or arrays in parameters.
+
+const OPEN = `('blocked', 'queued', 'running')`;
+const FINAL = `('succeeded', 'failed', 'cancelled', 'timed_out')`;
+
+/**
+ * Records a worker's final outcomes and claims its next tasks, in one statement.
+ * $1 outcomes (JSON: id, owner, attempt, state, result, error, ord), $2 now, $3 roles not to claim,
+ * $4 how many to claim (0: only record), $5 lease owner, $6 lease end, $7 groups to settle if final.
+ *
+ * Completion: a fenced update (state running, same owner and attempt), so a late report changes
+ * nothing. A group is settled here when none of its members is left open: all CTEs see the rows as they
+ * were before the statement, so the members finishing here come from `done`. Two statements finishing
+ * the last members of one group at once can both miss it: a group whose other open members are all
+ * running comes back as `recheck`, and the store runs the statement again for it ($7, nothing else)
+ * once this one has committed; the later of two such rechecks sees both. (The sweeper's settledGroups
+ * remains the last resort.) `unsettled`: may be final but not settled here (a group still queued, or
+ * with members of other groups): for the general rules.
+ *
+ * Claim: `FOR UPDATE SKIP LOCKED` in priority then fair order. A claimed task's group turns running;
+ * its row is skipped when locked (another worker is starting it), so claims never wait for each other,
+ * and the sweeper repairs the rare group left queued by a racing writer.
+ */
+export const CLAIM_AND_COMPLETE = `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(id text, owner text, attempt int, state text, result text, error text, ord int)),
+done AS (
+  UPDATE tasks t SET state = i.state, result = i.result, error = i.error, lease_owner = NULL, lease_until = NULL,
+    updated_at = $2, finished_at = $2
+  FROM input i WHERE t.id = i.id AND t.state = 'running' AND t.lease_owner = i.owner AND t.attempts = i.attempt
+  RETURNING t.id, t.parent_id, t.step_id, t.state, t.attempts, t.error, i.ord),
+finishing AS MATERIALIZED (SELECT parent_id, count(*) AS n FROM done WHERE parent_id IS NOT NULL GROUP BY parent_id),
+counted AS MATERIALIZED (
+  SELECT f.parent_id AS id, f.n, o.open, o.waiting FROM finishing f CROSS JOIN LATERAL (
+    SELECT count(*) AS open, count(*) FILTER (WHERE m.state <> 'running') AS waiting
+    FROM tasks m WHERE m.parent_id = f.parent_id AND m.state IN ${OPEN}) o),
+candidates AS MATERIALIZED (SELECT id FROM counted WHERE open <= n UNION SELECT unnest($7::text[])),
+member_states AS MATERIALIZED (
+  SELECT g.id AS group_id, e.ord, COALESCE(d.state, m.state) AS state, COALESCE(d.error, m.error) AS error
+  FROM candidates c JOIN tasks g ON g.id = c.id AND g.state = 'running'
+  CROSS JOIN LATERAL jsonb_array_elements_text(g.members::jsonb) WITH ORDINALITY AS e(member_id, ord)
+  LEFT JOIN tasks m ON m.id = e.member_id LEFT JOIN done d ON d.id = e.member_id),
+settled AS MATERIALIZED (
+  SELECT group_id, CASE WHEN bool_or(state = 'failed') THEN 'failed' WHEN bool_or(state = 'timed_out') THEN 'timed_out'
+    WHEN bool_or(state = 'cancelled') THEN 'cancelled' ELSE 'succeeded' END AS target
+  FROM member_states GROUP BY group_id HAVING bool_and(COALESCE(state IN ${FINAL}, false))),
+group_done AS (
+  UPDATE tasks g SET state = s.target, updated_at = $2, finished_at = $2, error = CASE WHEN s.target = 'succeeded' THEN NULL ELSE
+    (SELECT ms.error FROM member_states ms WHERE ms.group_id = s.group_id AND ms.state = s.target ORDER BY ms.ord LIMIT 1) END
+  FROM settled s WHERE g.id = s.group_id AND g.state = 'running'
+  RETURNING g.id, g.state, g.attempts, g.error),
+picked AS (
+  SELECT id FROM tasks WHERE state = 'queued' AND kind = 'task' AND run_at <= $2 AND role <> ALL($3::text[])
+  ORDER BY priority DESC, fair_seq, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
+claimed AS (
+  UPDATE tasks t SET state = 'running', attempts = t.attempts + 1, lease_owner = $5, lease_until = $6,
+    started_at = COALESCE(t.started_at, $2), updated_at = $2
+  FROM picked WHERE t.id = picked.id
+  RETURNING t.id, t.parent_id, t.step_id, t.target, t.input, t.role, t.priority, t.fair_seq, t.seq, t.attempts, t.deadline,
+    t.principal, t.correlation_id),
+group_picked AS (
+  SELECT g.id FROM tasks g WHERE g.id IN (SELECT parent_id FROM claimed) AND g.state = 'queued' FOR UPDATE SKIP LOCKED),
+group_started AS (
+  UPDATE tasks g SET state = 'running', started_at = $2, updated_at = $2 FROM group_picked p WHERE g.id = p.id
+  RETURNING g.id, g.attempts),
+logged AS (
+  INSERT INTO task_events (task_id, parent_id, step_id, state, from_state, attempt, at, error)
+  SELECT id, parent_id, step_id, state, from_state, attempt, $2, error FROM (
+    SELECT 1 AS k, ord AS o1, 0::bigint AS o2, 0::bigint AS o3, id, parent_id, step_id, state, 'running' AS from_state, attempts AS attempt, error FROM done
+    UNION ALL SELECT 2, 0, 0, 0, id, NULL, NULL, state, 'running', attempts, error FROM group_done
+    UNION ALL SELECT 3, -priority, fair_seq, seq, id, parent_id, step_id, 'running', 'queued', attempts, NULL FROM claimed
+    UNION ALL SELECT 4, 0, 0, 0, id, NULL, NULL, 'running', 'queued', attempts, NULL FROM group_started) e
+  ORDER BY k, o1, o2, o3, id
+  RETURNING id, task_id)
+SELECT 'claimed' AS what, l.id AS event_id, c.id, c.parent_id, c.step_id, c.attempts, NULL AS error, c.target, c.input, c.role,
+  c.priority, c.fair_seq, c.seq, c.deadline, c.principal, c.correlation_id, NULL AS state, false AS has_dependants
+FROM claimed c JOIN logged l ON l.task_id = c.id
+UNION ALL
+SELECT 'done', l.id, d.id, d.parent_id, d.step_id, d.attempts, d.error, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.state,
+  EXISTS (SELECT 1 FROM task_deps x WHERE x.depends_on = d.id)
+FROM done d JOIN logged l ON l.task_id = d.id
+UNION ALL
+SELECT 'group_done', l.id, g.id, NULL, NULL, g.attempts, g.error, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, g.state, false
+FROM group_done g JOIN logged l ON l.task_id = g.id
+UNION ALL
+SELECT 'group_started', l.id, g.id, NULL, NULL, g.attempts, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'running', false
+FROM group_started g JOIN logged l ON l.task_id = g.id
+UNION ALL
+SELECT CASE WHEN c.open <= c.n THEN 'unsettled' ELSE 'recheck' END, NULL, c.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  NULL, NULL, NULL, NULL, NULL, NULL, false
+FROM counted c WHERE (c.open <= c.n AND NOT EXISTS (SELECT 1 FROM group_done g WHERE g.id = c.id)) OR (c.open > c.n AND c.waiting = 0)`;
+
+const NUMERIC = new Set(['priority', 'fair_seq', 'attempts', 'max_attempts', 'deadline', 'run_at', 'lease_until']);
+const TIMES = new Set(['created_at', 'updated_at', 'started_at', 'finished_at']);
+const value = (column: string, i: number) => (NUMERIC.has(column) || TIMES.has(column) ? `(r.v->>${i})::bigint` : `r.v->>${i}`);
+const columns = TASK_COLUMNS.filter((c) => c !== 'fair_seq');
+
+/**
+ * A new submission's rows (each a JSON array in TASK_COLUMNS order, see taskToRow) with fair positions
+ * per role (as allocateFairSeq: from max(role's last + 1, head of the queue)), dependency edges and the
+ * first events, in one statement. $1 rows, $2 edges (JSON [[task_id, depends_on]]), $3 now.
+ */
+export const INSERT_FRESH = `
+WITH input AS MATERIALIZED (
+  SELECT r.ord, ${TASK_COLUMNS.map((c, i) => `${value(c, i)} AS ${c}`).join(', ')}
+  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r(v, ord)),
+ranked AS MATERIALIZED (
+  SELECT *, CASE WHEN kind = 'task' THEN row_number() OVER (PARTITION BY role, kind = 'task' ORDER BY ord) - 1 END AS role_index FROM input),
+counts AS MATERIALIZED (SELECT role, count(*) AS c FROM input WHERE kind = 'task' GROUP BY role),
+head AS MATERIALIZED (
+  SELECT COALESCE((SELECT MIN(fair_seq) FROM tasks WHERE state = 'queued' AND kind = 'task'), (SELECT MAX(last) FROM role_clock), 1) AS f),
+clock AS (
+  INSERT INTO role_clock (role, last) SELECT n.role, h.f + n.c - 1 FROM counts n, head h
+  ON CONFLICT (role) DO UPDATE SET last = GREATEST(role_clock.last + 1, (SELECT f FROM head)) + (EXCLUDED.last - (SELECT f FROM head))
+  RETURNING role, last),
+inserted AS (
+  INSERT INTO tasks (${columns.join(', ')}, fair_seq)
+  SELECT ${columns.map((c) => `i.${c}`).join(', ')}, CASE WHEN i.kind = 'task' THEN cl.last - n.c + 1 + i.role_index ELSE 0 END
+  FROM ranked i LEFT JOIN clock cl ON cl.role = i.role LEFT JOIN counts n ON n.role = i.role ORDER BY i.ord RETURNING id),
+edges AS (
+  INSERT INTO task_deps (task_id, depends_on) SELECT e->>0, e->>1 FROM jsonb_array_elements($2::jsonb) AS e),
+logged AS (
+  INSERT INTO task_events (task_id, parent_id, step_id, state, from_state, attempt, at)
+  SELECT id, parent_id, step_id, state, NULL, 0, $3 FROM input ORDER BY ord RETURNING id, task_id)
+SELECT logged.id, logged.task_id FROM logged JOIN inserted ON inserted.id = logged.task_id`;
