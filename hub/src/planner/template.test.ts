@@ -42,6 +42,15 @@ describe('playbook templates', () => {
     assert.deepEqual(JSON.parse((out as { content: string }).content), { run: 'r1', round: 2, ok: true });
   });
 
+  it('filters: number for regex groups, json and string to spell values out', () => {
+    assert.equal(renderTemplate('{{n | number}}', { n: '21' }), 21);
+    assert.equal(renderTemplate('{{n:-3 | number}}', {}), 3);
+    assert.equal(renderTemplate('{{list | json}}', { list: [1, 'a'] }), '[1,"a"]');
+    assert.equal(renderTemplate('{{n | string}}', { n: 5 }), '5');
+    assert.equal(renderTemplate('{{missing | number}}', {}), '', 'still nothing when missing');
+    assert.throws(() => renderTemplate('{{n | shout}}', { n: 1 }), /no filter 'shout' \(filters: number, json, string\)/);
+  });
+
   it('never reaches prototypes', () => {
     assert.equal(resolvePath({ a: {} }, 'a.__proto__'), undefined);
     assert.equal(resolvePath({ a: {} }, 'a.constructor'), undefined);

@@ -33,11 +33,25 @@ export function resolvePath(vars: Vars, path: string): unknown {
   return value;
 }
 
+/** `| number`, `| json`, `| string`: regex groups are text, tool arguments often are not. */
+const filters: Record<string, (value: unknown) => unknown> = {
+  number: (value) => (value === undefined || value === null || value === '' ? value : Number(value)),
+  json: (value) => JSON.stringify(value ?? null),
+  string: (value) => asText(value),
+};
+
 function lookup(expression: string, vars: Vars): unknown {
-  const split = expression.indexOf(':-');
-  const ref = split === -1 ? expression : expression.slice(0, split);
-  const value = resolvePath(vars, ref);
-  if (split !== -1 && (value === undefined || value === null || value === '')) return expression.slice(split + 2);
+  const [head = '', ...piped] = expression.split('|').map((part) => part.trim());
+  const split = head.indexOf(':-');
+  const ref = split === -1 ? head : head.slice(0, split);
+  let value = resolvePath(vars, ref);
+  if (split !== -1 && (value === undefined || value === null || value === '')) value = head.slice(split + 2);
+  for (const name of piped) {
+    const filter = filters[name];
+    if (filter === undefined)
+      throw new Error(`template '{{${expression}}}': no filter '${name}' (filters: ${Object.keys(filters).join(', ')})`);
+    value = filter(value);
+  }
   return value;
 }
 
@@ -52,7 +66,8 @@ function asText(value: unknown): string {
  * Fills `{{ref}}` / `{{ref:-default}}` in every string of `value` from `vars`. A string that is exactly
  * one placeholder takes the value's own type (a number stays a number, an object an object); inside
  * longer text, values are spelled out (objects as JSON). A missing variable without a default becomes
- * '' so the tool's own validation names the empty field. `{ $json: x }` renders x, then JSON text.
+ * '' so the tool's own validation names the empty field. Filters: `{{n | number}}`, `{{x | json}}`,
+ * `{{x | string}}`. `{ $json: x }` renders x, then JSON text.
  * Values are never re-expanded, so caller data cannot reach other variables.
  */
 export function renderTemplate(value: unknown, vars: Vars): unknown {

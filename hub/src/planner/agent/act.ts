@@ -35,7 +35,13 @@ export function actNode(role: Role) {
     const step = state.plan[cursor];
     if (step === undefined) return { cursor };
     const next = cursor + 1;
-    if ('fail' in step) return { cursor: next, failure: { code: 'CHECK_FAILED', message: renderText(step.fail, vars) } };
+    let args: Record<string, unknown>;
+    try {
+      if ('fail' in step) return { cursor: next, failure: { code: 'CHECK_FAILED', message: renderText(step.fail, vars) } };
+      args = step.explicit ? step.arguments : (renderTemplate(step.arguments, vars) as Record<string, unknown>);
+    } catch (error) {
+      return { cursor: next, failure: { code: 'INVALID_CONFIG', message: `role '${role.name}': ${(error as Error).message}` } };
+    }
     const decision = decideTool(`role '${role.name}'`, role.tools, step.tool);
     if (!decision.allowed) return { cursor: next, failure: { code: 'ACL_DENIED', message: decision.reason, field: 'tool' } };
     if (state.results.length >= role.limits.maxToolCalls)
@@ -46,7 +52,6 @@ export function actNode(role: Role) {
           message: `role '${role.name}' may make ${role.limits.maxToolCalls} tool calls (limits.maxToolCalls)`,
         },
       };
-    const args = step.explicit ? step.arguments : (renderTemplate(step.arguments, vars) as Record<string, unknown>);
     const env = (config.configurable?.env ?? {}) as AgentEnv;
     if (env.signal?.aborted) return { cursor: next, failure: toErrorPayload(env.signal.reason) };
     let result: CallToolResult;
