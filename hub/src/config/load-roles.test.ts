@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from './errors.ts';
 import { loadRoles, parseRole } from './load-roles.ts';
+
+const repoRoot = join(import.meta.dirname, '../../..');
 
 const reader = `name: reader
 description: reads
@@ -62,8 +64,36 @@ describe('role files', () => {
     assert.match(configError(() => loadRoles(dir)).message, /broken\.yaml: tools\.deny:/);
   });
 
-  it('the shipped roles directory loads', () => {
-    const roles = loadRoles(join(import.meta.dirname, '../../../roles'));
-    assert.ok(roles.some((r) => r.name === 'reader'));
+  it('the shipped roles directory loads, with every role the hub promises', () => {
+    const roles = loadRoles(join(repoRoot, 'roles'));
+    const names = roles.map((r) => r.name);
+    for (const name of ['coder', 'reviewer', 'tester', 'ops', 'analyst', 'archivist', 'reader'])
+      assert.ok(names.includes(name), `roles/${name}.yaml is missing (found: ${names.join(', ')})`);
+    for (const role of roles) {
+      assert.ok(role.tools.allow.length > 0, `${role.name} allows no tool`);
+      assert.ok(role.playbooks.length > 0, `${role.name} has no playbook, so it cannot act without a model`);
+    }
+    // The roles' promises, as their allowlists keep them.
+    const byName = new Map(roles.map((r) => [r.name, r]));
+    assert.equal(byName.get('ops')?.requiresApproval, true, 'ops changes machines: every run waits for a person');
+    assert.ok(byName.get('ops')?.tools.allow.includes('shell__run'));
+    assert.ok(byName.get('analyst')?.tools.deny.includes('*__execute'), 'the analyst only reads');
+    assert.ok(byName.get('archivist')?.tools.allow.some((tool) => tool.startsWith('s3__')));
+    assert.ok(byName.get('archivist')?.tools.allow.some((tool) => tool.startsWith('rag__')));
+  });
+
+  it("the README's add-a-role example is a valid role file", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const section = readme.split('### Add a role')[1] ?? '';
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    assert.ok(yaml, 'README.md has no yaml example under "### Add a role"');
+    const name = /^name: (\S+)$/m.exec(yaml)?.[1] ?? '';
+    const role = parseRole(yaml, `roles/${name}.yaml`);
+    assert.ok(role.playbooks.length > 0);
+    assert.equal(
+      loadRoles(join(repoRoot, 'roles')).some((r) => r.name === role.name),
+      false,
+      'the example must not shadow a shipped role (dropping it in would replace that role)',
+    );
   });
 });

@@ -187,6 +187,70 @@ describe('LLM role agent: a tool-calling loop over the role’s tools (scripted 
     assert.match(errorOfResult(result)?.message ?? '', /used 1200 tokens; it may use 1000 \(limits\.maxTokens\)/);
   });
 
+  it('with a role `context`, retrieves first and puts the passages with their source ids into the prompt', async () => {
+    const librarian = RoleSchema.parse({
+      ...role,
+      name: 'librarian',
+      tools: { allow: ['rag__search', 'fs__read_file'] },
+      context: { collection: 'handbook', k: 2 },
+    });
+    const model = fakeModel().respond(new AIMessage('Roll back with `deploy rollback <release>` [deploy-guide#0].'));
+    const { calls, callTool } = hub((name) =>
+      name === 'rag__search'
+        ? {
+            content: [{ type: 'text', text: '2 results' }],
+            structuredContent: {
+              results: [
+                {
+                  documentId: 'deploy-guide',
+                  chunkId: 'deploy-guide#0',
+                  score: 0.03,
+                  text: 'Roll back with `deploy rollback <release>`.',
+                  metadata: {},
+                },
+                { documentId: 'oncall', chunkId: 'oncall#2', score: 0.01, text: 'Page the on-call engineer first.', metadata: {} },
+              ],
+            },
+          }
+        : text('unused'),
+    );
+    const result = await new RoleAgent(librarian, { models: async () => model }).run(
+      { task: 'how do I roll back?' },
+      callTool,
+      undefined,
+      env,
+    );
+    assert.equal(result.isError, undefined, JSON.stringify(result));
+    assert.deepEqual(calls, [
+      { name: 'rag__search', args: { collection: 'handbook', query: 'how do I roll back?', k: 2, mode: 'hybrid' } },
+    ]);
+    const system = String(model.calls[0]?.messages[0]?.content);
+    assert.match(system, /Context retrieved for this task \(cite the \[source\] ids you use\):\nFrom handbook \(2 passages\):/);
+    assert.match(system, /\[deploy-guide#0\] Roll back with `deploy rollback <release>`\./);
+    assert.match(system, /Sources: \[deploy-guide#0\], \[oncall#2\]/);
+    const structured = result.structuredContent as { plan: string; answer: string; sources: { source: string }[] };
+    assert.equal(structured.plan, 'llm');
+    assert.match(structured.answer, /\[deploy-guide#0\]/);
+    assert.deepEqual(
+      structured.sources.map((s) => s.source),
+      ['deploy-guide#0', 'oncall#2'],
+    );
+  });
+
+  it('a failed retrieval ends the LLM agent before the model is asked', async () => {
+    const librarian = RoleSchema.parse({ ...role, name: 'librarian', tools: { allow: ['rag__search'] }, context: { collection: 'gone' } });
+    const model = fakeModel().respond(new AIMessage('should not be asked'));
+    const { callTool } = hub(() => ({
+      isError: true,
+      content: [{ type: 'text', text: "collection 'gone' does not exist" }],
+      _meta: { 'switchboard/error': { code: 'NOT_FOUND', message: "collection 'gone' does not exist" } },
+    }));
+    const result = await new RoleAgent(librarian, { models: async () => model }).run({ task: 'x' }, callTool, undefined, env);
+    assert.equal(errorOfResult(result)?.code, 'NOT_FOUND');
+    assert.match(errorOfResult(result)?.message ?? '', /retrieving context from 'gone'/);
+    assert.equal(model.callCount, 0);
+  });
+
   it('explicit context.steps stay deterministic even in LLM mode', async () => {
     const model = fakeModel();
     const { calls, callTool } = hub();
