@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # Switchboard — one image for the hub, the standalone MCP servers and the test-server.
-# There is no build step: bin/switchboard.mjs registers tsx and runs the TypeScript sources, so the
-# image holds the sources plus production dependencies (tsx is one of them).
+# The TypeScript needs no build step: bin/switchboard.mjs registers tsx and runs the sources, so the
+# image holds the sources plus production dependencies (tsx is one of them). The one thing built is
+# the web console's static bundle (console/dist, served at /ui), in its own stage, so Vite and the
+# console's other dev dependencies never reach the image.
 #
 #   docker build -t switchboard:local .
 #   docker run --init --rm -p 7700:7700 switchboard:local                       # hub over HTTP
@@ -34,6 +36,20 @@ COPY --from=manifests /src/ ./
 RUN npm ci --omit=dev --no-fund --no-audit \
  && npm cache clean --force
 
+# ---- console: the web console's bundle (console/ → console/dist) ----------------------------------
+# Only the console workspace's own (dev) dependencies are installed here — Vite, Preact, Cytoscape —
+# not the whole tree; the runtime stage takes the built files and nothing else from this stage.
+FROM ${NODE_IMAGE} AS console
+ARG NPM_VERSION
+RUN npm install -g "npm@${NPM_VERSION}" && npm --version
+WORKDIR /app
+COPY --from=manifests /src/ ./
+RUN npm ci --workspace=@switchboard/console --include-workspace-root=false --no-fund --no-audit
+COPY console/ ./console/
+COPY scripts/build-console.mjs ./scripts/
+RUN node scripts/build-console.mjs \
+ && test -f console/dist/index.html
+
 # ---- runtime ---------------------------------------------------------------------------------------
 FROM ${NODE_SLIM_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -52,6 +68,10 @@ COPY test-server/ ./test-server/
 COPY roles/ ./roles/
 COPY config/ ./config/
 COPY cases/ ./cases/
+# The console package: its manifest (the hub finds the bundle through @switchboard/console) and the
+# built bundle, served at /ui.
+COPY console/package.json ./console/
+COPY --from=console /app/console/dist/ ./console/dist/
 
 # The only writable places: /app/data (task store, audit log) and /srv/work (the fs root). Created
 # here, owned by `node`, so named volumes mounted on them start with the right owner.

@@ -490,6 +490,40 @@ describe('Dockerfile', () => {
     assert.ok(finalStage.includes('CMD ["serve", "--http", "--port", "7700", "--host", "0.0.0.0"]'));
   });
 
+  it('builds the web console in a stage of its own and ships only its bundle', () => {
+    // Stages by name, each with its instructions: the console's dev dependencies (Vite, …) stay in its stage.
+    const stages = new Map<string, string[]>();
+    let current: string[] = [];
+    for (const line of instructions) {
+      const from = /^FROM\s+\S+\s+AS\s+(\S+)$/i.exec(line);
+      if (/^FROM\s/i.test(line)) {
+        current = [];
+        stages.set(from?.[1] ?? `#${stages.size}`, current);
+      } else current.push(line);
+    }
+    const consoleStage = stages.get('console');
+    assert.ok(consoleStage, 'no `FROM … AS console` stage');
+    assert.ok(
+      consoleStage.some((line) => /^RUN\s.*npm ci\b.*--workspace[= ]@switchboard\/console\b/.test(line) && !/--omit=dev/.test(line)),
+      'the console stage must install the console workspace with its dev dependencies (Vite)',
+    );
+    assert.ok(consoleStage.includes('COPY console/ ./console/'), 'the console stage does not copy the console sources');
+    assert.ok(
+      consoleStage.some((line) => /^RUN\s+node scripts\/build-console\.mjs\b/.test(line)),
+      'the console stage does not run scripts/build-console.mjs',
+    );
+    assert.ok(finalStage.includes('COPY --from=console /app/console/dist/ ./console/dist/'), 'the image lacks the built console');
+    assert.ok(finalStage.includes('COPY console/package.json ./console/'), 'the image lacks the console manifest the hub resolves');
+    assert.ok(!finalStage.some((line) => /^COPY\s+console\/\s/.test(line)), 'the image must not carry the console sources');
+    // The hub finds the bundle by resolving @switchboard/console, so the production install must link it.
+    const hub = JSON.parse(readFileSync(join(root, 'hub', 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    assert.ok(hub.dependencies?.['@switchboard/console'], 'hub/package.json does not declare @switchboard/console');
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dependencies?: Record<string, string> }>;
+    };
+    assert.ok(lock.packages.hub?.dependencies?.['@switchboard/console'], 'package-lock.json: hub lacks @switchboard/console');
+  });
+
   it('copies the sources the CLI needs, and .dockerignore keeps local state out', () => {
     for (const dir of ['bin', 'cli', 'hub', 'mcp-servers', 'test-server', 'roles', 'config', 'cases']) {
       assert.ok(
@@ -498,7 +532,7 @@ describe('Dockerfile', () => {
       );
     }
     const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n');
-    for (const pattern of ['**/node_modules', '.git', '.tmp', '**/*.log', 'data', '.env']) {
+    for (const pattern of ['**/node_modules', '.git', '.tmp', '**/*.log', 'data', '.env', 'console/dist']) {
       assert.ok(ignored.includes(pattern), `.dockerignore lacks '${pattern}'`);
     }
   });
