@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createMcpHonoApp } from '@modelcontextprotocol/hono';
 import type { Hono } from 'hono';
 import {
   authInfoOfContext,
@@ -14,6 +13,7 @@ import type { Hub } from '../hub.ts';
 import { mountRunRoutes } from '../planner/run/index.ts';
 import type { Principal } from '../policy/index.ts';
 import { mountConsoleApi, mountConsoleBundle } from './console/index.ts';
+import { createMcpApp } from './mcp-app.ts';
 import { createMcpEndpoint } from './mcp-endpoint.ts';
 import { attachTaskSocket, mountTaskRoutes } from './tasks/index.ts';
 
@@ -42,8 +42,9 @@ export function createHttpFace(hub: Hub, host: string): HttpFace {
     ...(sessionTtlMs ? { sessionTtlMs } : {}),
     sessions,
   });
-  // Host/Origin validation (DNS rebinding) is on for loopback binds, and wherever allowedHosts is set.
-  const app = createMcpHonoApp({ host, ...(allowedHosts ? { allowedHosts } : {}), ...(allowedOrigins ? { allowedOrigins } : {}) });
+  // Host/Origin validation (DNS rebinding) is on for loopback binds, and wherever allowedHosts is set;
+  // bodies are size- and shape-limited before any route sees them (mcp-app.ts).
+  const app = createMcpApp({ host, ...(allowedHosts ? { allowedHosts } : {}), ...(allowedOrigins ? { allowedOrigins } : {}) });
   // The web console's static files (/ui), before the auth middleware: like a login page they hold no
   // data; everything the console shows comes from the guarded /v1 routes (docs/console.md).
   mountConsoleBundle(app);
@@ -57,9 +58,11 @@ export function createHttpFace(hub: Hub, host: string): HttpFace {
   });
   const consoleApi = mountConsoleApi(app, hub, { principalOf: (c) => principalOfContext(c) ?? fallback });
   app.get('/health', (c) => c.json({ status: 'ok' }));
-  app.get('/ready', (c) => {
+  app.get('/ready', async (c) => {
     const status = hub.status();
-    return c.json({ ready: status.ready, upstreams: status.upstreams }, status.ready ? 200 : 503);
+    const tasks = await hub.tasks.ready();
+    const ready = status.ready && tasks.reachable;
+    return c.json({ ready, upstreams: status.upstreams, tasks }, ready ? 200 : 503);
   });
   app.get('/metrics', async (c) => {
     const { contentType, body } = await hub.telemetry.metrics.render();

@@ -37,6 +37,8 @@ export class TaskService {
   private constructor(
     readonly scheduler: Scheduler,
     readonly tools: HubTool[],
+    /** `memory`, `sqlite` or `postgres`, as configured. */
+    readonly storeKind: string,
   ) {
     this.byName = new Map(tools.map((tool) => [tool.definition.name, tool]));
   }
@@ -63,6 +65,7 @@ export class TaskService {
       pollMs: config.pollMs,
       sweepMs: config.sweepMs,
       claimBatch: config.claimBatch,
+      retryBudget: config.retryBudget,
       checkTarget: (target) => {
         if (target.startsWith('hub__') && !host.isTaskTarget?.(target)) return `'${target}': tasks cannot call the hub's own task tools`;
         if (host.has(target) || configuredUpstream(target)) return undefined;
@@ -90,7 +93,7 @@ export class TaskService {
       },
       onError: (error, where) => logger.error({ err: error, where }, 'scheduler error'),
     });
-    return new TaskService(scheduler, taskTools(scheduler));
+    return new TaskService(scheduler, taskTools(scheduler), config.store);
   }
 
   /** The hub__ tool of that name, if it is one of ours. */
@@ -103,8 +106,15 @@ export class TaskService {
     this.scheduler.start();
   }
 
-  ready(): Promise<boolean> {
-    return this.scheduler.store.ping();
+  /** Whether the store answers, within `timeoutMs` (a hung database must not hang the probe). */
+  async ready(timeoutMs = 2000): Promise<{ store: string; reachable: boolean }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const reachable = await Promise.race([this.scheduler.store.ping().catch(() => false), timeout]);
+    clearTimeout(timer);
+    return { store: this.storeKind, reachable };
   }
 
   /** Graceful shutdown, step one: claim no new tasks; running ones finish or are handed back by close(). */
