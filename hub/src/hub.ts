@@ -69,6 +69,8 @@ export class UnknownToolError extends Error {
 }
 
 const MAX_AGENT_DEPTH = 4;
+/** How long startup waits for upstreams by default (`hub.startupWaitMs`). */
+const DEFAULT_STARTUP_WAIT_MS = 10_000;
 
 /** The orchestrator: upstreams merged into one catalogue, plus one agent tool per role. */
 export class Hub {
@@ -166,7 +168,8 @@ export class Hub {
     );
     hub.plannerTools = plannerTools(hub.planner);
     hub.watchRoles();
-    await hub.pool.connectAll();
+    // Bounded: a hung or slow upstream joins the catalogue later instead of holding back serving.
+    await hub.pool.connectAll(config.hub.startupWaitMs ?? DEFAULT_STARTUP_WAIT_MS);
     hub.catalog.refresh();
     return hub;
   }
@@ -223,14 +226,18 @@ export class Hub {
     for (const role of set.roles) this.agents.set(`agent__${role.name}`, new RoleAgent(role, { models: this.models }));
   }
 
-  /** Every tool, or with a principal only those its role may call (argument rules appended to descriptions). */
+  /**
+   * Every tool, or with a principal only those its role may call (argument rules appended to
+   * descriptions). Sorted by name (code points), so the order is the same across restarts and
+   * reconnects whatever order upstreams connected in.
+   */
   listTools(principal?: Principal): Tool[] {
     const all = [
       ...this.catalog.list().map((entry) => entry.definition),
       ...[...this.agents.values()].map((agent) => agent.definition()),
       ...(this.tasks?.tools.map((tool) => tool.definition) ?? []),
       ...this.plannerTools.map((tool) => tool.definition),
-    ];
+    ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (principal === undefined) return all;
     return all
       .filter((tool) => this.policy.canSee(principal, tool.name))

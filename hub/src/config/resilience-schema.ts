@@ -30,6 +30,18 @@ export const upstreamResilienceFields = {
 export const hubResilienceFields = {
   pinTools: z.boolean().optional().describe('block a tool whose description or schema changed since approval, until re-approved'),
   pinFile: z.string().min(1).optional().describe('approved tool definitions; default <dataDir>/tool-pins.json'),
+  startupWaitMs: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('how long startup waits for upstreams before serving with those connected; the rest join when they connect (default 10000)'),
+  listTtlMs: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('cache hint (ttlMs) on list results for 2026-07-28 callers; changes still reach them on their listen stream (default 60000)'),
 };
 
 export const httpFaceFields = {

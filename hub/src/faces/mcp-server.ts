@@ -44,6 +44,7 @@ export function createHubMcpServer(hub: Hub, principal: Principal, options: HubM
         logging: {},
         completions: {},
       },
+      cacheHints: listCacheHints(hub),
     },
   );
   server.setRequestHandler('tools/list', async () => ({ tools: view ? visibleTools(hub, principal, view) : hub.listTools(principal) }));
@@ -99,6 +100,19 @@ export function upstreamsOf(hub: Hub, principal: Principal, view?: ToolView): (u
     }
     return cached.upstreams.has(upstream);
   };
+}
+
+/** Default `ttlMs` on list results (`hub.listTtlMs`). */
+export const DEFAULT_LIST_TTL_MS = 60_000;
+
+/**
+ * Cache hints for 2026-07-28 callers (the SDK leaves 2025-era results as they are). Lists depend on
+ * the caller's role, hence `private`; a catalogue change inside the TTL still reaches them as a
+ * `list_changed` event on their listen stream.
+ */
+function listCacheHints(hub: Hub) {
+  const hint = { ttlMs: hub.config.hub.listTtlMs ?? DEFAULT_LIST_TTL_MS, cacheScope: 'private' as const };
+  return { 'tools/list': hint, 'prompts/list': hint, 'resources/list': hint, 'resources/templates/list': hint };
 }
 
 /** What the upstreams tell a model about themselves, restored with them after a restart. */

@@ -91,18 +91,32 @@ export class UpstreamPool extends EventEmitter<PoolEvents> {
     );
   }
 
-  /** Connects all upstreams in parallel; failures are logged, retried in the background, and reported by `status()`. */
-  async connectAll(): Promise<void> {
-    await Promise.all(
+  /**
+   * Connects all upstreams in parallel; failures are logged, retried in the background, and reported
+   * by `status()`. Waits at most `waitMs`: an upstream still starting or hung after that keeps
+   * connecting in the background (its tools join the catalogue when it is up), so one slow server
+   * never holds back serving the others. Resolves with the names of those still connecting.
+   */
+  async connectAll(waitMs = Number.POSITIVE_INFINITY): Promise<string[]> {
+    const all = Promise.all(
       [...this.upstreams.values()].map(async (upstream) => {
         try {
           await upstream.start();
           this.logger.info({ upstream: upstream.name, tools: upstream.tools.length }, 'upstream connected');
         } catch (error) {
+          if (upstream.state === 'closed') return;
           this.logger.error({ upstream: upstream.name, err: error }, 'upstream failed to connect; retrying in the background');
         }
       }),
     );
+    let timer: NodeJS.Timeout | undefined;
+    const waited = Number.isFinite(waitMs) ? new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs))) : all;
+    await Promise.race([all, waited]);
+    clearTimeout(timer);
+    const pending = [...this.upstreams.values()].filter((u) => u.state === 'connecting').map((u) => u.name);
+    if (pending.length > 0)
+      this.logger.warn({ upstreams: pending, waitMs }, 'serving without upstreams still connecting; their tools appear when they connect');
+    return pending;
   }
 
   get(name: string): Upstream | undefined {

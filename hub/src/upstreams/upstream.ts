@@ -15,6 +15,7 @@ import { namespaceResultUris } from '../catalog/rewrite.ts';
 import type { UpstreamSpec } from '../config/index.ts';
 import { CircuitBreaker } from './breaker.ts';
 import { type CallOptions, InFlightCalls } from './caller.ts';
+import { childPidOf, untilGone } from './child-exit.ts';
 import { eraOf, openTransport } from './connect.ts';
 import { UpstreamCredentials } from './credentials.ts';
 import { type ConnectPlan, connectPlans, type EraVerdict, ListenStream, refreshDiscovery, refusedHandshake, verdictOf } from './era.ts';
@@ -30,6 +31,8 @@ export type { ListsChanged, UpstreamEvents, UpstreamOptions, UpstreamState, Upst
 const ALL: ListsChanged = { tools: true, resources: true, prompts: true };
 /** Floor for the `initialize` handshake, spawn included. */
 const CONNECT_TIMEOUT_MS = 60_000;
+/** The hub re-reads a list only when it must (connect, `list_changed`): an upstream's `ttlMs` must not serve it a stale copy. */
+const FRESH = { cacheMode: 'refresh' } as const;
 
 /**
  * One upstream MCP server as the hub sees it. It connects, lists, and keeps itself connected: a lost
@@ -57,6 +60,9 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
   private readonly progress = new ProgressRouter();
   readonly logger: Logger;
   private client: Client | undefined;
+  /** The client of a connect attempt still under way: close() must stop it too, or a server that
+   * never answers its handshake would outlive the hub. */
+  private connecting: Client | undefined;
   private generation = 0;
   private readonly schedule: ReconnectSchedule;
   private healthTimer: NodeJS.Timeout | undefined;
@@ -106,6 +112,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     try {
       await this.connect();
     } catch (error) {
+      if (this.state === 'closed') throw error;
       this.lastError = (error as Error).message;
       // Never connected: `failed`, with the next attempt in status(); a lost connection is `reconnecting`.
       this.setState('failed');
@@ -153,6 +160,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     client.onclose = () => this.lost(generation, 'the connection closed (server exited?)');
     // Starting a server (spawn, module loading) can take far longer than answering a call.
     const timeout = Math.max(this.resilience.timeoutMs, CONNECT_TIMEOUT_MS);
+    this.connecting = client;
     try {
       await client.connect(openTransport(this.spec, this.options.connect, this.credentials), {
         timeout,
@@ -175,6 +183,8 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
       this.listen = undefined;
       await client.close().catch(() => {});
       throw error;
+    } finally {
+      if (this.connecting === client) this.connecting = undefined;
     }
   }
 
@@ -218,21 +228,21 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     const caps = this.capabilities ?? {};
     if (client === undefined) return;
     if (which.tools) {
-      this.tools = caps.tools ? (await client.listTools()).tools : [];
+      this.tools = caps.tools ? (await client.listTools(undefined, FRESH)).tools : [];
       this.knownTools = this.tools;
       const entries = this.tools.map((definition) => ({ name: this.options.names.nameOf('tool', this.name, definition.name), definition }));
       this.options.pinning.review(this.name, entries, this.pinTools);
     }
     if (which.resources) {
-      this.resources = caps.resources ? (await client.listResources()).resources : [];
+      this.resources = caps.resources ? (await client.listResources(undefined, FRESH)).resources : [];
       this.resourceTemplates = caps.resources
-        ? await client.listResourceTemplates().then(
+        ? await client.listResourceTemplates(undefined, FRESH).then(
             (r) => r.resourceTemplates,
             () => [],
           )
         : [];
     }
-    if (which.prompts) this.prompts = caps.prompts ? (await client.listPrompts()).prompts : [];
+    if (which.prompts) this.prompts = caps.prompts ? (await client.listPrompts(undefined, FRESH)).prompts : [];
     if (emit) this.emit('lists', which);
   }
 
@@ -437,6 +447,8 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     this.stopHealthChecks();
     const client = this.client;
     this.client = undefined;
+    const pids = [client, this.connecting].flatMap((c) => (c ? (childPidOf(c) ?? []) : []));
+    await this.connecting?.close().catch(() => {});
     await this.listen?.close();
     this.listen = undefined;
     this.options.telemetry.metrics.setUpstreamUp(this.name, false);
@@ -444,5 +456,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
       client.onclose = undefined;
       await client.close();
     }
+    // The hub may exit next: its children must be gone (reaped) by then, not left to the host's init.
+    await Promise.all(pids.map((pid) => untilGone(pid)));
   }
 }
