@@ -61,6 +61,17 @@ describe('fault proxy', () => {
     }
   });
 
+  it('delays one direction only when told', async () => {
+    proxy.setLatency(300, 'toClient');
+    try {
+      const socket = net.connect({ port: proxy.port, host: '127.0.0.1' });
+      const ms = await roundTrip(proxy.port, Buffer.from('ping'), socket);
+      assert.ok(ms >= 300, `the answer was held back for 300 ms, came in ${ms} ms`);
+    } finally {
+      proxy.setLatency(0);
+    }
+  });
+
   it('caps the bandwidth', async () => {
     proxy.setBandwidth(50_000);
     try {

@@ -10,8 +10,8 @@ export interface FaultProxy {
   readonly connections: number;
   /** Connections accepted since start. */
   readonly accepted: number;
-  /** Extra delay on every chunk, each direction (order is kept). */
-  setLatency(ms: number): void;
+  /** Extra delay on every chunk (order is kept): both ways, or only towards the backend or the client. */
+  setLatency(ms: number, direction?: Direction): void;
   /** Cap per direction and connection, in bytes per second; undefined lifts it. */
   setBandwidth(bytesPerSecond: number | undefined): void;
   /** While on: bytes are swallowed and new connections are accepted but never reach the backend. */
@@ -23,6 +23,8 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
+export type Direction = 'both' | 'toBackend' | 'toClient';
+
 interface Pair {
   client: net.Socket;
   backend: net.Socket | undefined;
@@ -30,7 +32,7 @@ interface Pair {
 
 export async function startFaultProxy(target: { host?: string; port: number }): Promise<FaultProxy> {
   const host = target.host ?? '127.0.0.1';
-  let latencyMs = 0;
+  const latencyMs = { toBackend: 0, toClient: 0 };
   let bandwidth: number | undefined;
   let blackHole = false;
   let refuse = false;
@@ -38,12 +40,12 @@ export async function startFaultProxy(target: { host?: string; port: number }): 
   const pairs = new Set<Pair>();
 
   /** Forwards `from` → `to` through the fault schedule; `nextFree` keeps chunks in order under delay. */
-  const forward = (from: net.Socket, to: () => net.Socket | undefined) => {
+  const forward = (from: net.Socket, to: () => net.Socket | undefined, direction: 'toBackend' | 'toClient') => {
     let nextFree = 0;
     from.on('data', (chunk: Buffer) => {
       if (blackHole) return;
       const now = Date.now();
-      const sendAt = Math.max(now + latencyMs, nextFree);
+      const sendAt = Math.max(now + latencyMs[direction], nextFree);
       nextFree = sendAt + (bandwidth ? (chunk.length / bandwidth) * 1000 : 0);
       const write = () => {
         const out = to();
@@ -70,7 +72,7 @@ export async function startFaultProxy(target: { host?: string; port: number }): 
     };
     client.on('error', drop);
     client.on('close', drop);
-    forward(client, () => pair.backend);
+    forward(client, () => pair.backend, 'toBackend');
     // A black-holed connection stays unconnected: the client waits, as behind a dropped route.
     const connect = () => {
       if (client.destroyed) return;
@@ -86,7 +88,7 @@ export async function startFaultProxy(target: { host?: string; port: number }): 
       });
       backend.on('close', drop);
       // Bytes the client sends before the backend connected wait in the backend socket's write buffer.
-      forward(backend, () => client);
+      forward(backend, () => client, 'toClient');
     };
     connect();
   });
@@ -101,8 +103,9 @@ export async function startFaultProxy(target: { host?: string; port: number }): 
     get accepted() {
       return accepted;
     },
-    setLatency(ms) {
-      latencyMs = ms;
+    setLatency(ms, direction = 'both') {
+      if (direction !== 'toClient') latencyMs.toBackend = ms;
+      if (direction !== 'toBackend') latencyMs.toClient = ms;
     },
     setBandwidth(bytesPerSecond) {
       bandwidth = bytesPerSecond;

@@ -25,6 +25,19 @@ export const TasksConfigSchema = z
     pollMs: z.number().int().min(10).default(1000).describe('how often an idle worker looks for work other hubs queued'),
     sweepMs: z.number().int().min(10).default(1000).describe('how often deadlines and expired leases are checked'),
     claimBatch: z.number().int().min(1).max(1000).default(32),
+    retryBudget: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          ratio: z.number().min(0).max(10).default(0.2).describe('retries allowed per first attempt in the window'),
+          minPerSecond: z.number().min(0).default(10).describe('retries per second always allowed'),
+          windowMs: z.number().int().min(1000).default(10_000),
+        }),
+      ])
+      .default({ ratio: 0.2, minPerSecond: 10, windowMs: 10_000 })
+      .describe(
+        'caps retries of failed attempts in this hub (false: only maxAttempts); a refused retry fails its task RETRY_BUDGET_EXHAUSTED',
+      ),
   })
   .superRefine((tasks, ctx) => {
     if (tasks.store === 'postgres' && tasks.url === undefined)

@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { backoffDelay } from './backoff.ts';
+import type { RetryBudget } from './retry-budget.ts';
 import { assertTransition } from './state-machine.ts';
 import type { FinalOutcome, StoreTx } from './store/types.ts';
 import { isFinal, type NewTaskEvent, type TaskError, type TaskRecord, type TaskState } from './task-model.ts';
@@ -33,7 +34,11 @@ const emptyChanges = (): Changes => ({ events: [], aborted: [] });
  * derived state of groups. Each method runs inside the caller's transaction.
  */
 export class Lifecycle {
-  constructor(private readonly random: () => number = Math.random) {}
+  constructor(
+    private readonly random: () => number = Math.random,
+    /** Caps retries of failures in this process; none: only maxAttempts and the deadline do. */
+    private readonly budget?: RetryBudget,
+  ) {}
 
   /** Moves `task` to `to` in memory (throws on an illegal move) and records the event. */
   move(task: TaskRecord, to: TaskState, now: number, changes: Changes, patch: Partial<TaskRecord> = {}): void {
@@ -85,7 +90,15 @@ export class Lifecycle {
       } else {
         const runAt = now + backoffDelay(task.backoff, task.attempts, this.random());
         const retry = outcome.retryable && task.attempts < task.maxAttempts && (task.deadline === null || runAt < task.deadline);
-        if (retry) this.move(task, 'queued', now, changes, { error: outcome.error, runAt });
+        if (retry && this.budget && !this.budget.tryWithdraw(now)) {
+          const spent = this.budget.state(now);
+          const error = {
+            code: 'RETRY_BUDGET_EXHAUSTED',
+            message: `not retried: this hub's retry budget is spent (${spent.retries} retries in the last ${this.budget.options.windowMs / 1000} s, ${spent.allowed} allowed); last error ${outcome.error.code}: ${outcome.error.message}`,
+          };
+          this.move(task, 'failed', now, changes, { error });
+          failed.push(task);
+        } else if (retry) this.move(task, 'queued', now, changes, { error: outcome.error, runAt });
         else {
           this.move(task, 'failed', now, changes, { error: outcome.error });
           failed.push(task);

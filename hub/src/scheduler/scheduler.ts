@@ -5,6 +5,7 @@ import type { TaskEventView, TaskView } from './contracts.ts';
 import { TaskApiError } from './errors.ts';
 import type { TaskExecutor } from './executor.ts';
 import { type Changes, finalOutcome, Lifecycle, type Outcome } from './lifecycle.ts';
+import { RetryBudget, type RetryBudgetOptions } from './retry-budget.ts';
 import { DuplicateKeyError, type FinalCompletion, type StoreTx, type TaskStore } from './store/types.ts';
 import { parseSubmission, planSubmission, type SubmitContext } from './submission.ts';
 import { insertSubmission } from './submit-tx.ts';
@@ -31,6 +32,8 @@ export interface SchedulerOptions {
   /** This process's name in leases. */
   owner?: string;
   checkTarget?: SubmitContext['checkTarget'];
+  /** Retries of failures allowed in this process (default DEFAULT_RETRY_BUDGET); false: no cap but maxAttempts. */
+  retryBudget?: RetryBudgetOptions | false;
   onError?: (error: unknown, where: string) => void;
 }
 
@@ -62,7 +65,8 @@ export class Scheduler {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.lifecycle = new Lifecycle(options.random);
+    const budget = options.retryBudget === false ? undefined : new RetryBudget(options.retryBudget);
+    this.lifecycle = new Lifecycle(options.random, budget);
     this.pool = new WorkerPool(
       this.store,
       options.executor,
@@ -78,7 +82,12 @@ export class Scheduler {
       },
       {
         complete: (outcomes) => this.complete(outcomes),
-        claimed: (_tasks, events) => this.publish(events),
+        claimed: (tasks, events) => {
+          // First attempts earn the retry budget its share.
+          const firsts = tasks.filter((t) => t.attempts === 1).length;
+          if (firsts > 0) budget?.deposit(this.clock.now(), firsts);
+          this.publish(events);
+        },
         finished: (done, now) => this.finished(done, now),
         onError: (error, where) => this.reportError(error, where),
       },

@@ -83,7 +83,15 @@ export class MemoryTaskStore implements TaskStore {
     return this.mutex.run(async () => {
       const excluded = new Set(request.excludeRoles);
       const due = [...this.tasks.values()]
-        .filter((t) => t.kind === 'task' && t.state === 'queued' && t.runAt <= request.now && !excluded.has(t.role))
+        // Never past its deadline: the sweeper times such a task out instead of starting it late.
+        .filter(
+          (t) =>
+            t.kind === 'task' &&
+            t.state === 'queued' &&
+            t.runAt <= request.now &&
+            (t.deadline === null || t.deadline > request.now) &&
+            !excluded.has(t.role),
+        )
         .sort((a, b) => b.priority - a.priority || a.fairSeq - b.fairSeq || (this.seqOf.get(a.id) ?? 0) - (this.seqOf.get(b.id) ?? 0))
         .slice(0, request.limit);
       for (const task of due) {

@@ -20,7 +20,8 @@ const FINAL = `('succeeded', 'failed', 'cancelled', 'timed_out')`;
  * remains the last resort.) `unsettled`: may be final but not settled here (a group still queued, or
  * with members of other groups): for the general rules.
  *
- * Claim: `FOR UPDATE SKIP LOCKED` in priority then fair order. A claimed task's group turns running;
+ * Claim: `FOR UPDATE SKIP LOCKED` in priority then fair order; never a task whose deadline has passed
+ * (a retry that fell due while every worker was busy): the sweeper times it out instead. A claimed task's group turns running;
  * its row is skipped when locked (another worker is starting it), so claims never wait for each other,
  * and the sweeper repairs the rare group left queued by a racing writer.
  */
@@ -53,7 +54,8 @@ group_done AS (
   FROM settled s WHERE g.id = s.group_id AND g.state = 'running'
   RETURNING g.id, g.state, g.attempts, g.error),
 picked AS (
-  SELECT id FROM tasks WHERE state = 'queued' AND kind = 'task' AND run_at <= $2 AND role <> ALL($3::text[])
+  SELECT id FROM tasks WHERE state = 'queued' AND kind = 'task' AND run_at <= $2 AND (deadline IS NULL OR deadline > $2)
+    AND role <> ALL($3::text[])
   ORDER BY priority DESC, fair_seq, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
 claimed AS (
   UPDATE tasks t SET state = 'running', attempts = t.attempts + 1, lease_owner = $5, lease_until = $6,

@@ -82,10 +82,20 @@ export class SqliteTaskStore implements TaskStore {
     const rows = this.run(
       `UPDATE tasks SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?,
          started_at = COALESCE(started_at, ?), updated_at = ?
-       WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' AND kind = 'task' AND run_at <= ? ${excluded}
+       WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' AND kind = 'task' AND run_at <= ?
+                      AND (deadline IS NULL OR deadline > ?) ${excluded}
                     ORDER BY priority DESC, fair_seq, rowid LIMIT ?)
        RETURNING *, rowid AS seq`,
-      [request.owner, request.now + request.leaseMs, request.now, request.now, request.now, ...request.excludeRoles, request.limit],
+      [
+        request.owner,
+        request.now + request.leaseMs,
+        request.now,
+        request.now,
+        request.now,
+        request.now,
+        ...request.excludeRoles,
+        request.limit,
+      ],
     );
     const tasks: TaskRecord[] = rows.map(rowToTask).sort((a, b) => b.priority - a.priority || a.fairSeq - b.fairSeq);
     const parents = [...new Set(tasks.map((t) => t.parentId).filter((id): id is string => id !== null))];
