@@ -188,10 +188,31 @@ function show(value: unknown): string {
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
 
+/**
+ * Listening is not ready: upstreams connect after the hub binds, and on a loaded machine a case could
+ * otherwise find its server's tools missing. Waits for /ready (every upstream connected, task store up).
+ */
+async function waitForReady(origin: string): Promise<void> {
+  const deadline = Date.now() + startTimeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${origin}/ready`, { signal: AbortSignal.timeout(5000) });
+      if (response.ok) return;
+      last = await response.text();
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await sleep(200);
+  }
+  throw new Error(`hub not ready within ${startTimeoutMs} ms: ${last.slice(0, 2000)}`);
+}
+
 async function run(caseName: string | undefined, config: string): Promise<RunReport> {
   const hub = start('hub', ['serve', '--http', '--port', '0', '--config', config]);
   const hubUrl = await waitForListening(hub, (url) => /^https?:\/\/.+\/mcp$/.test(url));
   console.log(`hub listening at ${hubUrl}`);
+  await waitForReady(new URL(hubUrl).origin);
   // The hub requires a bearer token over HTTP: the test config's test-only admin key, passed in the
   // environment rather than on the command line (where `ps` would show it).
   const testServer = start('test-server', ['test-server', '--port', '0', '--hub', hubUrl, '--cases', 'cases'], { HUB_TOKEN: hubToken });
