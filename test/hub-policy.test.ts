@@ -265,10 +265,11 @@ quotas:
       assert.equal((await fetchVia('http://127.0.0.1/health')).status, 200, 'probes stay open');
     });
 
-    it('refuses a token in the query string', async () => {
+    it('refuses a token in the query string with a 401 challenge', async () => {
       const response = await post({}, `/mcp?access_token=${KEYS.admin}`);
-      assert.equal(response.status, 400);
-      assert.equal(((await response.json()) as { error: string }).error, 'invalid_request');
+      assert.equal(response.status, 401);
+      assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer error="invalid_token"/);
+      assert.equal(((await response.json()) as { error: string }).error, 'invalid_token');
     });
 
     it('takes a JWT for its audience, and refuses one for another', async () => {

@@ -166,8 +166,9 @@ describe('HTTP authentication', () => {
       method: 'POST',
       headers: { Authorization: `Bearer ${apiKey}` },
     });
-    const { body } = await refused(hmacAuth, url, 400);
-    assert.equal(body.error, 'invalid_request');
+    const { body, challenge } = await refused(hmacAuth, url, 401);
+    assert.equal(body.error, 'invalid_token');
+    assert.match(challenge, /^Bearer error="invalid_token".*resource_metadata=/);
     assert.match(body.error_description, /tokens in the URL query string are refused; send Authorization: Bearer/);
   });
 
@@ -200,7 +201,7 @@ describe('HTTP authentication', () => {
     });
     const wrong = `${apiKey.slice(0, -4)}XXXX`;
     await refused(auth, bearer(wrong));
-    await refused(auth, new Request(`http://127.0.0.1:7700/mcp?access_token=${wrong}`), 400);
+    await refused(auth, new Request(`http://127.0.0.1:7700/mcp?access_token=${wrong}`), 401);
     await accepted(auth, bearer(apiKey));
     assert.equal(lines.length, 2);
     assert.match(lines[0] ?? '', /"reason":"unknown API key"/);

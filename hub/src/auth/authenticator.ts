@@ -13,7 +13,11 @@ import type { Policy, Principal } from '../policy/index.ts';
 import { matchApiKey } from './api-keys.ts';
 import { createJwtVerifier, type VerifiedJwt } from './jwt.ts';
 
-/** Query parameters that would carry a token; refused, because URLs end up in logs and histories. */
+/**
+ * Query parameters that would carry a token; refused, because URLs end up in logs and histories.
+ * The answer is a 401 challenge like any other missing credential, so a client learns where to
+ * send the token (the Authorization header) from the same `WWW-Authenticate` it already handles.
+ */
 const QUERY_TOKEN_PARAMS = ['access_token', 'token', 'api_key', 'apikey', 'key'];
 /** API keys do not expire; the SDK's bearer check wants an expiry, so they get a rolling one. */
 const API_KEY_LIFETIME_SEC = 3600;
@@ -78,10 +82,7 @@ export class Authenticator implements OAuthTokenVerifier {
     try {
       const query = new URL(request.url).searchParams;
       if (QUERY_TOKEN_PARAMS.some((name) => query.has(name)))
-        throw new OAuthError(
-          OAuthErrorCode.InvalidRequest,
-          'tokens in the URL query string are refused; send Authorization: Bearer <token>',
-        );
+        throw new OAuthError(OAuthErrorCode.InvalidToken, 'tokens in the URL query string are refused; send Authorization: Bearer <token>');
       const authInfo = await verifyBearerToken(request.headers.get('authorization'), { verifier: this, resourceMetadataUrl });
       const principal = principalOfAuthInfo(authInfo) as Principal;
       return { principal, authInfo };
