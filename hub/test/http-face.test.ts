@@ -87,14 +87,14 @@ describe('the HTTP face', () => {
     assert.equal((await list(idleId)).status, 404);
   });
 
-  it('still answers a 2025-era POST without a session (stateless clients)', async () => {
+  it('answers 400 to a 2025-era POST without a session (other than initialize), as the transport spec says', async () => {
     const response = await fetch(running.url, {
       method: 'POST',
       headers: { ...mcpHeaders, 'mcp-protocol-version': '2025-11-25' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' }),
     });
-    assert.equal(response.status, 200);
-    assert.match(await response.text(), /probe__echo_meta/);
+    assert.equal(response.status, 400);
+    assert.match(await response.text(), /needs an Mcp-Session-Id header; send initialize first/);
   });
 
   it('serves old clients over the legacy HTTP+SSE endpoints (GET /sse, POST /messages)', async () => {

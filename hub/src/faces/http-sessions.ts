@@ -41,7 +41,7 @@ const REPLAY_ID = 'switchboard-session-replay';
  * standalone GET stream (where `list_changed` notifications go) and ends on DELETE or after `ttlMs`
  * idle. The session is recorded in a store: with Redis or Postgres another hub replica that gets
  * a request for it rebuilds it by replaying the client's `initialize`, so a load balancer need not
- * be sticky. A 2025-era POST without a session is served statelessly.
+ * be sticky. A 2025-era request without a session (other than initialize) is answered 400.
  */
 export class HttpSessions {
   private readonly live = new Map<string, Live>();
@@ -52,7 +52,6 @@ export class HttpSessions {
   constructor(
     private readonly registry: SessionRegistry,
     private readonly store: SessionStore,
-    private readonly stateless: (request: Request, options: { parsedBody?: unknown; authInfo?: AuthInfo }) => Promise<Response>,
     private readonly options: HttpSessionOptions,
   ) {
     this.now = options.now ?? Date.now;
@@ -76,7 +75,9 @@ export class HttpSessions {
       return live.transport.handleRequest(request, { parsedBody, ...auth });
     }
     if (request.method === 'POST' && isInitializeRequest(parsedBody)) return this.open(request, parsedBody, authInfo, view);
-    if (request.method === 'POST') return this.stateless(request, { parsedBody, ...auth });
+    // The 2025-era transport spec: a server that issues sessions answers 400 to any other request
+    // without one. Serving it statelessly instead would let a caller skip initialize (and with it the
+    // capabilities a session records); `sessions.store: none` is the explicit stateless mode.
     return jsonRpcError(400, -32000, `Bad Request: ${request.method} needs an Mcp-Session-Id header; send initialize first`);
   }
 

@@ -63,7 +63,7 @@ export function createMcpEndpoint(hub: Hub, options: McpEndpointOptions): McpEnd
   const opening = openSessionStore(options.sessions).then((store) =>
     store === undefined
       ? undefined
-      : new HttpSessions(registry, store, stateless, {
+      : new HttpSessions(registry, store, {
           ttlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
           maxSessions,
           serverFor,
