@@ -166,7 +166,7 @@ export interface AuditRecord {
   tool: string;
   argsDigest: string;
   argKeys: string[];
-  outcome: 'unfinished' | 'ok' | 'error' | 'denied' | 'rate_limited';
+  outcome: 'unfinished' | 'ok' | 'error' | 'denied' | 'rate_limited' | 'flagged';
   errorCode?: string;
   rule?: string;
   durationMs?: number;

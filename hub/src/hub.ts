@@ -17,6 +17,8 @@ import {
   type Principal,
   QuotaLimiter,
   systemClock,
+  type ToolFlag,
+  toolFlagRecord,
 } from './policy/index.ts';
 import { TaskService } from './scheduler/task-service.ts';
 import { Telemetry } from './telemetry/index.ts';
@@ -152,6 +154,15 @@ export class Hub {
       clock,
       logger: options.logger,
     });
+    // Tool definitions the pinning flags (poisoned, redefined) go to the audit log beside the calls.
+    const flag = (f: ToolFlag) =>
+      void hub.audit
+        .record(...toolFlagRecord(f, hub.gate.instance, clock.now()))
+        .catch((err: Error) => options.logger.warn({ err }, 'could not audit a flagged tool'));
+    hub.pool.on('toolSuspicious', (f) => flag({ kind: 'suspicious', ...f }));
+    hub.pool.on('toolRedefined', (r) =>
+      flag({ kind: 'redefined', tool: r.tool, upstream: r.upstream, fingerprint: r.current, reasons: [], blocked: r.blocked }),
+    );
     hub.tasks = await TaskService.open(config.tasks, resolve(baseDir, config.hub.dataDir), hub, options.logger);
     hub.tasks.scheduler.watchAll((event) => hub.telemetry.metrics.countTaskEvent(event.state));
     hub.planner = await PlannerService.open(

@@ -6,7 +6,7 @@ import { useRoute } from '../router.ts';
 import type { AuditRecord } from '../types.ts';
 
 const PAGE = 50;
-const OUTCOMES = ['ok', 'error', 'denied', 'rate_limited', 'unfinished'];
+const OUTCOMES = ['ok', 'error', 'denied', 'rate_limited', 'flagged', 'unfinished'];
 
 interface AuditPage {
   records: AuditRecord[];

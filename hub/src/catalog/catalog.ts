@@ -43,6 +43,7 @@ export class Catalog extends EventEmitter<CatalogEvents> {
     super();
     pool.on('lists', (_upstream, which) => this.refresh(which));
     pool.on('toolRedefined', () => this.refresh({ tools: true, resources: false, prompts: false }));
+    pool.on('toolSuspicious', () => this.refresh({ tools: true, resources: false, prompts: false }));
     pool.on('toolsApproved', () => this.refresh({ tools: true, resources: false, prompts: false }));
   }
 

@@ -15,6 +15,8 @@ export {
   PostgresAuditStore,
   SqliteAuditStore,
   sqliteAuditFile,
+  type ToolFlag,
+  toolFlagRecord,
 } from './audit/index.ts';
 export { CallGate, type CallGateDeps, type GateCall } from './gate.ts';
 export { matchesAnyGlob, toolGlobToRegExp } from './glob.ts';

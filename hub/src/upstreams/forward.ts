@@ -130,10 +130,11 @@ export async function forwardToolCall(
   let outcome: CallOutcome = 'ok';
   let code: string | undefined;
   try {
-    if (link.pinning.isBlocked(hubName)) {
+    const held = link.pinning.blockedBecause(hubName);
+    if (held !== undefined) {
       throw new ForwardError(
         'ACL_DENIED',
-        `tool '${hubName}' changed its description or schema since it was approved (pinTools is on); an operator must review and re-approve it: switchboard pins approve ${hubName}`,
+        `tool '${hubName}' ${held} (pinTools is on); an operator must review and re-approve it: switchboard pins approve ${hubName}`,
         'rejected',
         'name',
       );

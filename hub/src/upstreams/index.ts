@@ -2,7 +2,7 @@ export { backoffDelay } from './backoff.ts';
 export { type BreakerState, CircuitBreaker } from './breaker.ts';
 export { type CallerChannel, type CallOptions, InFlightCalls } from './caller.ts';
 export type { ConnectContext } from './connect.ts';
-export { ToolPinning } from './pinning.ts';
+export { type SuspiciousTool, ToolPinning } from './pinning.ts';
 export { type PoolEvents, type PoolOptions, UpstreamPool, type UpstreamStatus } from './pool.ts';
 export { DEFAULT_RESILIENCE, type Resilience } from './resilience.ts';
 export {

@@ -2,10 +2,23 @@ import { EventEmitter } from 'node:events';
 import { unwatchFile, watchFile } from 'node:fs';
 import type { Tool } from '@modelcontextprotocol/client';
 import { type ToolPinStore, type ToolRedefinition, toolFingerprint } from './tool-pins.ts';
+import { screenTool } from './tool-screening.ts';
+
+/** A tool whose definition looks like it carries instructions for the model (tool-screening.ts). */
+export interface SuspiciousTool {
+  tool: string;
+  upstream: string;
+  fingerprint: string;
+  reasons: string[];
+  /** True when `pinTools` is on: quarantined (hidden and refused) until an operator approves it. */
+  blocked: boolean;
+}
 
 export interface PinningEvents {
   /** A tool's definition differs from its approved one: for the audit log. */
   redefined: [ToolRedefinition];
+  /** A tool's definition looks poisoned (hidden instructions): for the audit log. */
+  suspicious: [SuspiciousTool];
   /** Blocked tools were re-approved (by `switchboard pins approve`, or `approve()`). */
   approved: [string[]];
 }
@@ -14,9 +27,14 @@ export interface PinningEvents {
  * Tool pinning across every upstream: reviews each fresh tool list against the approved
  * definitions, flags redefinitions, and with `pinTools` blocks them until re-approved. Without
  * `pinTools` a redefinition is flagged and then accepted as the new approved definition.
+ * A definition that is not approved yet is also screened for hidden instructions: a suspicious one
+ * is flagged (once per definition) and never trusted on first use; with `pinTools` it is
+ * quarantined until an operator approves exactly that definition (`switchboard pins approve`).
  */
 export class ToolPinning extends EventEmitter<PinningEvents> {
   private readonly blocked = new Map<string, ToolRedefinition>();
+  /** The definition last flagged per tool, so a relist does not flag the same change again. */
+  private readonly flagged = new Map<string, string>();
   private watching = false;
 
   constructor(private readonly store: ToolPinStore) {
@@ -28,25 +46,42 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     for (const { name, definition } of tools) {
       const current = toolFingerprint(definition);
       const pin = this.store.get(name);
-      if (pin === undefined) {
-        this.store.approve(name, current);
-        continue;
-      }
-      if (pin.fingerprint === current) {
+      if (pin?.fingerprint === current) {
+        this.flagged.delete(name);
         if (this.blocked.delete(name)) this.store.clearPending(name);
         continue;
       }
-      const redefinition: ToolRedefinition = { tool: name, upstream, approved: pin.fingerprint, current, blocked: enforce };
-      if (!enforce) {
+      const reasons = screenTool(definition);
+      const suspicious = reasons.length > 0;
+      if (pin === undefined && !suspicious) {
         this.store.approve(name, current);
-        this.emit('redefined', redefinition);
-      } else if (this.blocked.get(name)?.current !== current) {
-        this.blocked.set(name, redefinition);
-        this.store.markPending(name, upstream, current);
-        this.emit('redefined', redefinition);
+        continue;
       }
+      // A changed definition, or a new one that looks poisoned: held with pinTools, else flagged
+      // (a changed clean one is then accepted; a poisoned one is never trusted on first use).
+      const why = suspicious ? { reasons } : {};
+      if (enforce && this.blocked.get(name)?.current !== current) {
+        this.blocked.set(name, { tool: name, upstream, approved: pin?.fingerprint ?? '', current, blocked: true, ...why });
+        this.store.markPending(name, upstream, current);
+      } else if (!enforce && !suspicious) {
+        this.store.approve(name, current);
+      }
+      if (this.flagged.get(name) === current) continue;
+      this.flagged.set(name, current);
+      if (suspicious) this.emit('suspicious', { tool: name, upstream, fingerprint: current, reasons, blocked: enforce });
+      if (pin !== undefined) this.emit('redefined', { tool: name, upstream, approved: pin.fingerprint, current, blocked: enforce, ...why });
     }
     this.watchWhileBlocked();
+  }
+
+  /** Why a blocked tool is held, for the refusal its callers get; undefined when it is not blocked. */
+  blockedBecause(name: string): string | undefined {
+    const held = this.blocked.get(name);
+    if (held === undefined) return undefined;
+    const why: string[] = [];
+    if (held.approved !== '') why.push('changed its description or schema since it was approved');
+    if (held.reasons !== undefined) why.push(`looks like it carries hidden instructions for the model (${held.reasons.join('; ')})`);
+    return why.join(', and ');
   }
 
   isBlocked(name: string): boolean {

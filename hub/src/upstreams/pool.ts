@@ -5,7 +5,7 @@ import { NameRegistry } from '../catalog/name-registry.ts';
 import type { HubConfig } from '../config/index.ts';
 import { Telemetry } from '../telemetry/index.ts';
 import type { ConnectContext } from './connect.ts';
-import { ToolPinning } from './pinning.ts';
+import { type SuspiciousTool, ToolPinning } from './pinning.ts';
 import { ToolPinStore, type ToolRedefinition } from './tool-pins.ts';
 import { type ListsChanged, Upstream, type UpstreamState, type UpstreamStatus } from './upstream.ts';
 
@@ -31,6 +31,8 @@ export interface PoolEvents {
   resourceUpdated: [upstream: string, uri: string];
   /** A tool's description or schema changed since approval: the audit log records this. */
   toolRedefined: [ToolRedefinition];
+  /** A tool's definition looks like it hides instructions for the model: the audit log records this. */
+  toolSuspicious: [SuspiciousTool];
   /** Blocked tools were re-approved. */
   toolsApproved: [string[]];
 }
@@ -64,6 +66,10 @@ export class UpstreamPool extends EventEmitter<PoolEvents> {
     this.pinning.on('redefined', (redefinition) => {
       logger.warn({ ...redefinition }, redefinition.blocked ? 'tool redefined since approval: blocked' : 'tool redefined since approval');
       this.emit('toolRedefined', redefinition);
+    });
+    this.pinning.on('suspicious', (finding) => {
+      logger.warn({ ...finding }, finding.blocked ? 'tool looks poisoned: quarantined' : 'tool looks poisoned');
+      this.emit('toolSuspicious', finding);
     });
     this.pinning.on('approved', (tools) => {
       logger.info({ tools }, 'redefined tools re-approved');

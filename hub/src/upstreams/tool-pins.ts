@@ -48,6 +48,8 @@ export interface ToolRedefinition {
   current: string;
   /** True when `pinTools` is on: the tool is hidden and refused until re-approved. */
   blocked: boolean;
+  /** Set when it is held because it looks poisoned (tool-screening.ts), not because it changed. */
+  reasons?: string[];
 }
 
 /**

@@ -3,6 +3,7 @@ export { MemoryAuditStore } from './memory-store.ts';
 export { openAuditStore, sqliteAuditFile } from './open-store.ts';
 export { PostgresAuditStore } from './postgres-store.ts';
 export { SqliteAuditStore } from './sqlite-store.ts';
+export { type ToolFlag, toolFlagRecord } from './tool-flags.ts';
 export {
   AUDIT_OUTCOMES,
   type AuditFinish,

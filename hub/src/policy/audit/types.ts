@@ -1,7 +1,10 @@
-/** How a call ended; `unfinished` is what a record says until the call ends (or forever, if the hub died). */
-export type AuditOutcome = 'unfinished' | 'ok' | 'error' | 'denied' | 'rate_limited';
+/**
+ * How a call ended; `unfinished` is what a record says until the call ends (or forever, if the hub
+ * died). `flagged` is not a call: an upstream's tool definition the hub flagged (tool-flags.ts).
+ */
+export type AuditOutcome = 'unfinished' | 'ok' | 'error' | 'denied' | 'rate_limited' | 'flagged';
 
-export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['unfinished', 'ok', 'error', 'denied', 'rate_limited'];
+export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['unfinished', 'ok', 'error', 'denied', 'rate_limited', 'flagged'];
 
 /** Written before the call runs. Arguments appear only as a digest and their names, never their values. */
 export interface AuditStart {
