@@ -5,6 +5,7 @@ import { type Logger, ToolError, toolErrorResult } from '@switchboard/kit';
 import { Authenticator } from './auth/index.ts';
 import { Catalog, loadProfiles, nameRegistryOf } from './catalog/index.ts';
 import { type LoadedConfig, loadPlans, type PlanTemplate, type Role, RoleRegistry, type RoleSet } from './config/index.ts';
+import { HubDiscovery, type ToolAdmits, unwrapCall } from './discovery/index.ts';
 import { type ModelFactory, type ModelProvider, modelProvider, RoleAgent } from './planner/index.ts';
 import { PlannerService, type PlannerTool, plannerTools } from './planner/run/index.ts';
 import {
@@ -22,7 +23,7 @@ import {
 } from './policy/index.ts';
 import { TaskService } from './scheduler/task-service.ts';
 import { Telemetry } from './telemetry/index.ts';
-import { type CallOptions, pinFileOf, UpstreamPool, type UpstreamStatus } from './upstreams/index.ts';
+import { type CallOptions, pinFileOf, protectedPaths, UpstreamPool, type UpstreamStatus } from './upstreams/index.ts';
 
 export interface HubOptions {
   loaded: LoadedConfig;
@@ -49,6 +50,8 @@ export interface HubCallOptions extends CallOptions {
   depth?: number;
   /** Set by the scheduler when it executes a task (a planner run continues its own thread). */
   taskId?: string;
+  /** The caller's profile view, so hub__find_tools returns only what it could call through it. */
+  admits?: ToolAdmits;
 }
 
 /** One finished tool call, for live displays (`switchboard run`). */
@@ -96,6 +99,8 @@ export class Hub {
   readonly authenticator: Authenticator;
   /** Named views of the catalogue (`profiles:`), served at `/mcp/<profile>` and `serve --stdio --profile`. */
   readonly profiles: ReturnType<typeof loadProfiles>;
+  /** hub__find_tools and hub__call_tool: the catalogue searched through the rag upstream. */
+  readonly discovery: HubDiscovery;
   /** Durable tasks: the scheduler, its store, and the hub__ task tools (workers start with `tasks.start()`). */
   tasks!: TaskService;
   private gate!: CallGate;
@@ -113,12 +118,17 @@ export class Hub {
     const { config, baseDir } = options.loaded;
     this.name = config.hub.name;
     this.telemetry = Telemetry.fromConfig(config.telemetry);
-    this.pool = new UpstreamPool(config, { selfCommand: options.selfCommand, baseDir, hubName: config.hub.name }, logger, {
-      telemetry: this.telemetry,
-      pinTools: config.hub.pinTools ?? false,
-      pinFile: pinFileOf(baseDir, config.hub),
-      names: nameRegistryOf(config.names, baseDir, config.hub.dataDir, (err) => logger.warn({ err }, 'cannot keep tool names file')),
-    });
+    this.pool = new UpstreamPool(
+      config,
+      { selfCommand: options.selfCommand, baseDir, hubName: config.hub.name, protect: protectedPaths(options.loaded) },
+      logger,
+      {
+        telemetry: this.telemetry,
+        pinTools: config.hub.pinTools ?? false,
+        pinFile: pinFileOf(baseDir, config.hub),
+        names: nameRegistryOf(config.names, baseDir, config.hub.dataDir, (err) => logger.warn({ err }, 'cannot keep tool names file')),
+      },
+    );
     this.catalog = new Catalog(this.pool);
     this.profiles = loadProfiles(config.profiles, Object.keys(config.upstreams), options.loaded.source);
     this.models = modelProvider({
@@ -129,6 +139,16 @@ export class Hub {
     this.roleSet = { roles: options.roles, plans: options.plans ?? loadPlans(options.loaded.rolesDir) };
     this.agents = new Map(options.roles.map((role) => [`agent__${role.name}`, new RoleAgent(role, { models: this.models })]));
     this.policy = Policy.fromConfig(config, options.roles, options.loaded.source);
+    this.discovery = new HubDiscovery({
+      catalog: this.catalog,
+      pool: this.pool,
+      policy: this.policy,
+      config: config.discovery,
+      logger,
+      listTools: (principal) => this.listTools(principal),
+      upstreamTags: (upstream) => config.upstreams[upstream]?.tags ?? [],
+      isAgent: (name) => this.agents.has(name),
+    });
     const local = config.principals.local;
     this.localPrincipal = { id: `local:${local.name ?? osUser()}`, role: local.role, kind: 'local' };
     this.authenticator = new Authenticator({
@@ -272,6 +292,9 @@ export class Hub {
    * policy/gate.ts). Domain failures and refusals come back as `isError` results; unknown names throw.
    */
   async callTool(name: string, args: Record<string, unknown>, options: HubCallOptions): Promise<CallToolResult> {
+    // hub__call_tool is the call it wraps, through the very same gate (policy, quota, audit) as a direct one.
+    const wrapped = this.policy.canSee(options.principal, 'hub__call_tool') ? unwrapCall(name, args) : undefined;
+    if (wrapped !== undefined) return this.callTool(wrapped.name, wrapped.args, options);
     const started = performance.now();
     const log = this.logger.child({ correlationId: options.correlationId, tool: name });
     const topLevel = (options.depth ?? 0) === 0;
@@ -332,14 +355,25 @@ export class Hub {
       return agent.run(args, (tool, toolArgs) => this.callFromAgent(tool, toolArgs, nested), options.signal, {
         principal: options.principal,
         approvals: this.planner?.isApproved,
-        listTools: () => this.listTools(nested.principal).filter((tool) => !tool.name.startsWith('hub__')),
+        listTools: () => this.agentTools(nested.principal),
       });
     }
+    const discovered = this.discovery.dispatch(name, args, options.principal, options.admits);
+    if (discovered !== undefined) return discovered;
     const entry = this.catalog.resolve(name);
     if (entry === undefined) throw new UnknownToolError(name);
     const upstream = this.pool.get(entry.upstream);
     if (upstream === undefined) throw new UnknownToolError(name);
     return upstream.callTool(entry.tool, args, options);
+  }
+
+  /**
+   * The tools an LLM role agent is given: its own, or, past `planner.discoveryThreshold` of them,
+   * hub__find_tools and hub__call_tool instead of every schema.
+   */
+  private agentTools(principal: Principal): Tool[] {
+    const own = this.listTools(principal).filter((tool) => !tool.name.startsWith('hub__'));
+    return own.length > this.config.planner.discoveryThreshold ? [...HubDiscovery.definitions] : own;
   }
 
   /** An agent naming a tool nobody serves is a failed step, not a protocol error. */

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { delimiter, resolve } from 'node:path';
 import { StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { UpstreamSpec } from '../config/index.ts';
@@ -10,6 +10,8 @@ export interface ConnectContext {
   /** Directory relative `cwd`s resolve against (the config file's). */
   baseDir: string;
   hubName: string;
+  /** Paths built-in servers must refuse (upstreams/protect.ts), passed as SWITCHBOARD_PROTECT. */
+  protect?: string[];
 }
 
 /**
@@ -29,7 +31,10 @@ export function openTransport(spec: UpstreamSpec, context: ConnectContext, crede
   const args = 'server' in spec ? [...prefix, 'server', spec.server, ...spec.args] : spec.args;
   // Built-in servers are our own code and get our environment (LOG_LEVEL and friends); a foreign
   // command gets only the SDK's safe defaults plus what the config gives it, so secrets don't leak.
-  const env = 'server' in spec ? { ...stringEnv(process.env), ...spec.env } : { ...getDefaultEnvironment(), ...spec.env };
+  const env =
+    'server' in spec
+      ? { ...stringEnv(process.env), ...spec.env, ...protectEnv(context.protect, spec.env) }
+      : { ...getDefaultEnvironment(), ...spec.env };
   return new StdioClientTransport({
     command,
     args,
@@ -37,6 +42,12 @@ export function openTransport(spec: UpstreamSpec, context: ConnectContext, crede
     cwd: resolve(context.baseDir, spec.cwd ?? '.'),
     stderr: 'inherit',
   });
+}
+
+/** The hub's list, plus whatever the upstream's own config adds (it can add, never take away). */
+function protectEnv(protect: string[] | undefined, own: Record<string, string>): Record<string, string> {
+  const paths = [...(protect ?? []), ...(own.SWITCHBOARD_PROTECT?.split(delimiter).filter(Boolean) ?? [])];
+  return paths.length > 0 ? { SWITCHBOARD_PROTECT: [...new Set(paths)].join(delimiter) } : {};
 }
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -4,6 +4,7 @@ export { type CallerChannel, type CallOptions, InFlightCalls } from './caller.ts
 export type { ConnectContext } from './connect.ts';
 export { type SuspiciousTool, ToolPinning } from './pinning.ts';
 export { type PoolEvents, type PoolOptions, UpstreamPool, type UpstreamStatus } from './pool.ts';
+export { protectedPaths } from './protect.ts';
 export { DEFAULT_RESILIENCE, type Resilience } from './resilience.ts';
 export {
   canonicalJson,
