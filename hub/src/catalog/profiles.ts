@@ -33,6 +33,11 @@ export class ToolView {
     return `${this.profile?.name ?? ''}?${this.narrow.join(',')}`;
   }
 
+  /** `lazy: true`: tools/list shows the hub's and agents' tools and discovery; the rest are found, then called. */
+  get lazy(): boolean {
+    return this.profile?.spec.lazy === true;
+  }
+
   get isAll(): boolean {
     return this.profile === undefined && this.narrow.length === 0;
   }

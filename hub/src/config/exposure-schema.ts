@@ -32,6 +32,10 @@ export const ProfileSchema = z.strictObject({
   description: z.string().optional(),
   include: z.array(SelectorSchema).default([]).describe('tools matching any selector; empty: every tool'),
   exclude: z.array(SelectorSchema).default([]).describe('then drop tools matching any selector'),
+  lazy: z
+    .boolean()
+    .default(false)
+    .describe('tools/list shows only hub__* and agent__* tools plus hub__find_tools and hub__call_tool; the rest are found, then called'),
 });
 
 /**

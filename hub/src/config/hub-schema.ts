@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DiscoverySchema } from './discovery-schema.ts';
 import { NamesSchema, ProfilesSchema } from './exposure-schema.ts';
 import { authNoneRefusal, isLoopbackHost } from './loopback.ts';
 import { PlannerConfigSchema } from './planner-schema.ts';
@@ -72,6 +73,7 @@ export const HubConfigSchema = z
     roles: z.string().min(1).optional().describe('directory of role YAML files, relative to the config file'),
     upstreams: z.record(UpstreamNameSchema, UpstreamSchema).default({}),
     profiles: ProfilesSchema,
+    discovery: DiscoverySchema,
     names: NamesSchema,
     tasks: TasksConfigSchema,
     planner: PlannerConfigSchema,

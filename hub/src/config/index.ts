@@ -1,3 +1,4 @@
+export { type DiscoveryConfig, DiscoverySchema } from './discovery-schema.ts';
 export { ConfigError, configErrorFromZod, keyPath } from './errors.ts';
 export { type NamesConfig, type ProfileSpec, ProfilesSchema, type SelectorSpec } from './exposure-schema.ts';
 export { type HubConfig, HubConfigSchema, type UpstreamSpec } from './hub-schema.ts';

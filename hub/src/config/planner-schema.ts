@@ -17,6 +17,12 @@ export const PlannerConfigSchema = z
       .positive()
       .default(30 * 60_000)
       .describe('a run still unfinished after this is timed out'),
+    discoveryThreshold: z
+      .number()
+      .int()
+      .min(0)
+      .default(30)
+      .describe('llm mode: a role agent allowed more tools than this gets hub__find_tools and hub__call_tool instead of every schema'),
     watchRoles: z.boolean().default(true).describe('reload roles/*.yaml and roles/plans/*.yaml when they change'),
     checkpoint: z
       .strictObject({

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { type Progress, ProtocolError, ProtocolErrorCode, Server, type ServerContext } from '@modelcontextprotocol/server';
+import { type Progress, ProtocolError, ProtocolErrorCode, Server, type ServerContext, type Tool } from '@modelcontextprotocol/server';
 import type { ToolView } from '../catalog/index.ts';
+import { FIND_TOOLS, unwrapCall } from '../discovery/index.ts';
 import { type Hub, UnknownToolError } from '../hub.ts';
 import type { Principal } from '../policy/index.ts';
 import { correlationIdFrom, endSpan } from '../telemetry/index.ts';
 import type { CallerChannel } from '../upstreams/index.ts';
 import { registerPassThrough } from './mcp-passthrough.ts';
 import type { Session, SessionRegistry } from './sessions.ts';
-import { viewAdmits, visibleTools } from './tool-view.ts';
+import { factsOf, listedTools, viewAdmits, visibleTools } from './tool-view.ts';
 
 export interface HubMcpServerOptions {
   /** Present for a long-lived connection (stdio, a 2025-era HTTP session, legacy SSE). */
@@ -32,6 +33,8 @@ export const TIMEOUT_META_KEY = 'switchboard/timeoutMs';
  */
 export function createHubMcpServer(hub: Hub, principal: Principal, options: HubMcpServerOptions = {}): Server {
   const { view } = options;
+  // A lazy view's session: tools hub__find_tools returned join its tools/list (2025 era: list_changed).
+  const found = new Set<string>();
   const instructions = hubInstructions(hub);
   const server = new Server(
     { name: hub.name, version: '0.1.0' },
@@ -47,7 +50,9 @@ export function createHubMcpServer(hub: Hub, principal: Principal, options: HubM
       cacheHints: listCacheHints(hub),
     },
   );
-  server.setRequestHandler('tools/list', async () => ({ tools: view ? visibleTools(hub, principal, view) : hub.listTools(principal) }));
+  server.setRequestHandler('tools/list', async () => ({
+    tools: view ? listedTools(hub, principal, view, found) : hub.listTools(principal),
+  }));
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const { name, arguments: args = {}, _meta } = request.params;
     const meta = _meta as Record<string, unknown> | undefined;
@@ -58,7 +63,7 @@ export function createHubMcpServer(hub: Hub, principal: Principal, options: HubM
       attributes: { 'mcp.tool': name, 'switchboard.correlation_id': correlationId },
     });
     try {
-      if (view !== undefined && !viewAdmits(hub, view, name)) throw new UnknownToolError(name);
+      if (view !== undefined && !viewAdmits(hub, view, unwrapCall(name, args)?.name ?? name)) throw new UnknownToolError(name);
       const progress = progressOf(ctx);
       const result = await hub.callTool(name, args, {
         principal,
@@ -68,7 +73,10 @@ export function createHubMcpServer(hub: Hub, principal: Principal, options: HubM
         caller: callerChannel(server, ctx, options.session?.()),
         ...timeoutOf(meta),
         ...(progress ? { onprogress: progress.onprogress } : {}),
+        ...(view ? { admits: (tool: Tool) => view.admits(factsOf(hub, tool)) } : {}),
       });
+      if (view?.lazy && options.session?.() !== undefined && rememberFound(found, name, result))
+        server.sendToolListChanged().catch(() => {});
       // Progress sent before the result must not be overtaken by it (the stream ends with the result).
       await progress?.flushed();
       endSpan(span, result.isError ? { message: 'tool returned an error' } : undefined);
@@ -113,6 +121,15 @@ export const DEFAULT_LIST_TTL_MS = 60_000;
 function listCacheHints(hub: Hub) {
   const hint = { ttlMs: hub.config.hub.listTtlMs ?? DEFAULT_LIST_TTL_MS, cacheScope: 'private' as const };
   return { 'tools/list': hint, 'prompts/list': hint, 'resources/list': hint, 'resources/templates/list': hint };
+}
+
+/** Adds the callable tools a hub__find_tools result names to `found`; true when any was new. */
+function rememberFound(found: Set<string>, name: string, result: { structuredContent?: unknown }): boolean {
+  if (name !== FIND_TOOLS) return false;
+  const before = found.size;
+  const tools = ((result.structuredContent as { tools?: unknown } | undefined)?.tools ?? []) as { name?: unknown; callable?: unknown }[];
+  for (const tool of tools) if (typeof tool.name === 'string' && tool.callable === true) found.add(tool.name);
+  return found.size > before;
 }
 
 /** What the upstreams tell a model about themselves, restored with them after a restart. */

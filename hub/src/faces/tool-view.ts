@@ -1,22 +1,33 @@
 import type { Tool } from '@modelcontextprotocol/server';
-import { AGENT_SERVER, annotationTags, HUB_SERVER, parseToolsParam, type ToolFacts, ToolView } from '../catalog/index.ts';
+import { parseToolsParam, type ToolFacts, ToolView } from '../catalog/index.ts';
+import { HubDiscovery, toolFacts } from '../discovery/index.ts';
 import type { Hub } from '../hub.ts';
 import type { Principal } from '../policy/index.ts';
 
 /** The server and tags a profile matches a tool by. */
 export function factsOf(hub: Hub, tool: Tool): ToolFacts {
-  const entry = hub.catalog.resolve(tool.name);
-  const own = annotationTags(tool.annotations);
-  if (entry !== undefined)
-    return { name: tool.name, server: entry.upstream, tags: [...(hub.config.upstreams[entry.upstream]?.tags ?? []), ...own] };
-  const server = hub.agents.has(tool.name) ? AGENT_SERVER : HUB_SERVER;
-  return { name: tool.name, server, tags: [server, ...own] };
+  return toolFacts(
+    { catalog: hub.catalog, upstreamTags: (name) => hub.config.upstreams[name]?.tags ?? [], isAgent: (name) => hub.agents.has(name) },
+    tool,
+  );
 }
 
 /** What `tools/list` shows this caller through this view: its role's tools, narrowed by the view. */
 export function visibleTools(hub: Hub, principal: Principal, view: ToolView): Tool[] {
   const tools = hub.listTools(principal);
   return view.isAll ? tools : tools.filter((tool) => view.admits(factsOf(hub, tool)));
+}
+
+/**
+ * What `tools/list` shows through this view. A lazy view shows the hub's and agents' tools, the
+ * discovery tools, and the tools this session has found (all the others stay callable).
+ */
+export function listedTools(hub: Hub, principal: Principal, view: ToolView, found?: ReadonlySet<string>): Tool[] {
+  const tools = visibleTools(hub, principal, view);
+  if (!view.lazy) return tools;
+  const shown = tools.filter((tool) => tool.name.startsWith('hub__') || tool.name.startsWith('agent__') || found?.has(tool.name) === true);
+  const discovery = HubDiscovery.definitions.filter((tool) => hub.policy.canSee(principal, tool.name));
+  return [...shown, ...discovery].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** May a call to `name` go through this view? (Unknown names are left to the hub to refuse.) */

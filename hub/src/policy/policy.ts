@@ -24,6 +24,17 @@ export type PolicyDecision =
       field?: string;
     };
 
+/**
+ * Tools every role may use unless its `deny` names them: hub__find_tools only ever returns, and
+ * hub__call_tool only ever runs, what the role allows anyway (each inner call is checked on its own).
+ */
+export const DISCOVERY_TOOL_NAMES: ReadonlySet<string> = new Set(['hub__find_tools', 'hub__call_tool']);
+
+/** A role's tool rules as they apply to `tool`. */
+function rulesFor(role: AccessRole, tool: string) {
+  return DISCOVERY_TOOL_NAMES.has(tool) ? { allow: ['*'], deny: role.tools.deny } : role.tools;
+}
+
 /** The built-in role of the local user unless configured otherwise: every tool. */
 export const ADMIN_ROLE: AccessRole = { name: 'admin', tools: { allow: ['*'], deny: [] }, arguments: [], origin: 'built-in' };
 
@@ -89,7 +100,7 @@ export class Policy {
         rule: 'principal role',
         reason: `principal '${principal.id}' has role '${principal.role}', which is not defined`,
       };
-    const decision = decideTool(`role '${role.name}'`, role.tools, tool);
+    const decision = decideTool(`role '${role.name}'`, rulesFor(role, tool), tool);
     if (!decision.allowed) return { allowed: false, rule: `${role.origin} ${decision.rule}`, reason: decision.reason };
     const broken = checkArguments(role.arguments, tool, args);
     if (broken === undefined) return { allowed: true };
@@ -104,7 +115,7 @@ export class Policy {
   /** What `tools/list` shows: tools the role's globs allow (argument rules narrow calls, not the list). */
   canSee(principal: Principal, tool: string): boolean {
     const role = this.roles.get(principal.role);
-    return role !== undefined && decideTool(role.name, role.tools, tool).allowed;
+    return role !== undefined && decideTool(role.name, rulesFor(role, tool), tool).allowed;
   }
 
   /** The argument rules on `tool` for this principal, in words, or undefined when there are none. */

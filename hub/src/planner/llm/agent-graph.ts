@@ -4,6 +4,7 @@ import { Annotation, END, type LangGraphRunnableConfig, START, StateGraph } from
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { errorOfResult, toErrorPayload } from '@switchboard/kit';
 import type { Role } from '../../config/index.ts';
+import { CALL_TOOL, FIND_TOOLS } from '../../discovery/index.ts';
 import { decideTool } from '../../policy/index.ts';
 import type { RetrievedContext } from '../../rag/index.ts';
 import { renderContext } from '../../rag/index.ts';
@@ -47,7 +48,9 @@ export function textOf(message: BaseMessage): string {
 function systemPrompt(role: Role, state: State, tools: string[]): string {
   const parts = [
     role.prompt?.trim() || `You are the ${role.name} agent: ${role.description.trim()}`,
-    `Use only these tools: ${tools.join(', ') || '(none)'}. A refused or failed call comes back as an error message: read it and adjust.`,
+    tools.includes(FIND_TOOLS)
+      ? `You have many tools: find the ones you need with ${FIND_TOOLS} { query } (it returns their names and input schemas), then call them with ${CALL_TOOL} { name, arguments }. A refused or failed call comes back as an error message: read it and adjust.`
+      : `Use only these tools: ${tools.join(', ') || '(none)'}. A refused or failed call comes back as an error message: read it and adjust.`,
     'When you are done, answer in plain text without calling a tool.',
   ];
   if (state.retrieved) parts.push(`Context retrieved for this task (cite the [source] ids you use):\n${renderContext(state.retrieved)}`);
@@ -157,14 +160,17 @@ function toolsNode(role: Role) {
             message: `role '${role.name}' may make ${role.limits.maxToolCalls} tool calls (limits.maxToolCalls)`,
           },
         };
-      const decision = decideTool(`role '${role.name}'`, role.tools, call.name);
+      // Through discovery the tool a call reaches is the one hub__call_tool names: the role's allowlist
+      // and approvals apply to it; hub__find_tools only ever returns the role's own tools.
+      const target = call.name === CALL_TOOL ? String((call.args as { name?: unknown }).name ?? '') : call.name;
+      const decision = call.name === FIND_TOOLS ? ({ allowed: true } as const) : decideTool(`role '${role.name}'`, role.tools, target);
       if (!decision.allowed) {
         messages.push(
           new ToolMessage({ content: `ACL_DENIED: ${decision.reason}. Use one of your own tools.`, tool_call_id: id, status: 'error' }),
         );
         continue;
       }
-      const refused = await approvalFailure(role, [call.name], state.context, env);
+      const refused = await approvalFailure(role, call.name === FIND_TOOLS ? [] : [target], state.context, env);
       if (refused !== undefined) return { messages, results, toolCalls, malformed, failure: refused };
       toolCalls++;
       let result: CallToolResult;
