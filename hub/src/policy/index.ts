@@ -21,6 +21,6 @@ export {
 export { CallGate, type CallGateDeps, type GateCall } from './gate.ts';
 export { matchesAnyGlob, toolGlobToRegExp } from './glob.ts';
 export { normalisePathArgument, pathGlobToRegExp } from './path-glob.ts';
-export { type AccessRole, ADMIN_ROLE, Policy, type PolicyDecision } from './policy.ts';
+export { type AccessRole, ADMIN_ROLE, DISCOVERY_TOOL_NAMES, Policy, type PolicyDecision } from './policy.ts';
 export { agentPrincipal, type Principal, type PrincipalKind } from './principal.ts';
 export { type Clock, type QuotaDecision, QuotaLimiter, type QuotaTicket, systemClock } from './quota.ts';
