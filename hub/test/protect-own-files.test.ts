@@ -15,7 +15,7 @@ describe('the hub protects its own files from its own fs server', () => {
   let dir: string;
   let hub: Hub;
   const call = async (name: string, args: Record<string, unknown>) =>
-    (await hub.callTool(name, args, { principal: hub.localPrincipal })) as CallToolResult;
+    (await hub.callTool(name, args, { principal: hub.localPrincipal, correlationId: 'protect-test' })) as CallToolResult;
   const text = (result: CallToolResult) => result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
 
   before(async () => {

@@ -65,6 +65,9 @@ export function createHttpFace(hub: Hub, host: string): HttpFace {
     return c.json({ ready, upstreams: status.upstreams, tasks }, ready ? 200 : 503);
   });
   app.get('/metrics', async (c) => {
+    // Read at scrape time: the store is the truth (several hubs may share it), and it costs one query.
+    const depths = await hub.tasks.scheduler.store.queueDepth().catch(() => undefined);
+    if (depths) hub.telemetry.metrics.setQueueDepths(depths);
     const { contentType, body } = await hub.telemetry.metrics.render();
     return c.body(body, 200, { 'content-type': contentType });
   });

@@ -100,6 +100,12 @@ export class HubMetrics {
     this.queueDepth.set({ queue }, depth);
   }
 
+  /** Every queue at once (a queue absent from `depths` is empty, so its series drops to nothing). */
+  setQueueDepths(depths: Record<string, number>): void {
+    this.queueDepth.reset();
+    for (const [queue, depth] of Object.entries(depths)) this.queueDepth.set({ queue }, depth);
+  }
+
   /** For the scheduler: a task entered `state` (timed_out counts missed deadlines). */
   countTaskEvent(state: string): void {
     this.taskEvents.inc({ state });

@@ -196,6 +196,12 @@ export class MemoryTaskStore implements TaskStore {
       .map(copy);
   }
 
+  async queueDepth(): Promise<Record<string, number>> {
+    const depth: Record<string, number> = {};
+    for (const t of this.tasks.values()) if (t.kind === 'task' && t.state === 'queued') depth[t.role] = (depth[t.role] ?? 0) + 1;
+    return depth;
+  }
+
   async ping(): Promise<boolean> {
     return true;
   }

@@ -226,6 +226,10 @@ export class PostgresTaskStore implements TaskStore {
     return sqlReads.events(this.conn, taskIds, afterId, limit);
   }
 
+  queueDepth(): Promise<Record<string, number>> {
+    return sqlReads.queueDepth(this.conn);
+  }
+
   async ping(): Promise<boolean> {
     try {
       await this.pool.query('SELECT 1');

@@ -162,6 +162,10 @@ export const sqlReads = {
            SELECT 1 FROM tasks m WHERE m.parent_id = g.id AND m.state IN ('blocked', 'queued', 'running') AND m.state = 'running'))) LIMIT ?`,
       [limit],
     ),
+  async queueDepth(conn: SqlConn): Promise<Record<string, number>> {
+    const rows = await conn.query(`SELECT role, COUNT(*) AS n FROM tasks WHERE state = 'queued' AND kind = 'task' GROUP BY role`, []);
+    return Object.fromEntries(rows.map((r) => [String(r.role), Number(r.n)]));
+  },
   async list(conn: SqlConn, dialect: SqlDialect, filter: ListFilter): Promise<{ tasks: TaskRecord[]; nextCursor: string | null }> {
     const where: string[] = [];
     const params: unknown[] = [];

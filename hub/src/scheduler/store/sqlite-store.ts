@@ -232,6 +232,10 @@ export class SqliteTaskStore implements TaskStore {
     return this.mutex.read(() => sqlReads.events(this.conn, taskIds, afterId, limit));
   }
 
+  queueDepth(): Promise<Record<string, number>> {
+    return this.mutex.read(() => sqlReads.queueDepth(this.conn));
+  }
+
   async ping(): Promise<boolean> {
     return this.db.open;
   }

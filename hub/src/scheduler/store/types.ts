@@ -138,6 +138,8 @@ export interface TaskStore {
   listTasks(filter: ListFilter): Promise<{ tasks: TaskRecord[]; nextCursor: string | null }>;
   /** Events of these tasks with id > afterId, oldest first. */
   readEvents(taskIds: readonly string[], afterId: number, limit: number): Promise<TaskEvent[]>;
+  /** Queued tasks (`kind: task`) per role, for the `switchboard_queue_depth` gauge. */
+  queueDepth(): Promise<Record<string, number>>;
   /** True while the store answers (for /ready). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

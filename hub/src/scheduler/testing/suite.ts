@@ -185,6 +185,23 @@ export function schedulerSuite(name: string, factory: StoreFactory): void {
       assert.deepEqual(await states(scheduler, task.id), ['queued', 'running', 'queued', 'running', 'queued', 'running', 'succeeded']);
     });
 
+    it('counts queued tasks per role for the queue-depth gauge: not groups, blocked, running or finished ones', async () => {
+      const { scheduler, store } = await setup({ echo: (input) => ok(String(input.say)) });
+      assert.deepEqual(await store.queueDepth(), {});
+      await scheduler.submit({ target: 'echo', input: { say: 'one' } });
+      await scheduler.submit({ target: 'echo', input: { say: 'two' } });
+      await scheduler.submit({
+        steps: [
+          { id: 'a', target: 'echo', input: { say: 'a' } },
+          { id: 'b', target: 'echo', input: { say: 'b' }, dependsOn: ['a'] },
+        ],
+      });
+      assert.deepEqual(await store.queueDepth(), { default: 3 }, 'two tasks and the DAG step that may run; b is blocked');
+      scheduler.start();
+      await eventually(async () => Object.keys(await store.queueDepth()).length === 0);
+      await scheduler.drained();
+    });
+
     it('does not retry a denial or bad input, and stops after maxAttempts', async () => {
       const { scheduler, clock } = await setup({
         denied: () => fail('ACL_DENIED'),

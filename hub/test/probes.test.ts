@@ -23,3 +23,19 @@ describe('/ready', () => {
     assert.deepEqual(body.tasks, { store: 'sqlite', reachable: false });
   });
 });
+
+describe('/metrics queue depth', () => {
+  let running: RunningHub;
+  before(async () => {
+    // Never connected: a configured upstream is a valid task target all the same, and no worker runs here.
+    running = await startHub({ upstreams: { later: { url: 'http://127.0.0.1:9/mcp' } } });
+  });
+  after(() => running.close());
+
+  it('reports the tasks waiting in the shared store as switchboard_queue_depth', async () => {
+    const { scheduler } = running.hub.tasks;
+    for (const say of ['a', 'b']) await scheduler.submit({ target: 'later__echo', input: { say } });
+    const body = await (await fetch(`${running.origin}/metrics`)).text();
+    assert.match(body, /^switchboard_queue_depth\{queue="default"\} 2$/m);
+  });
+});
