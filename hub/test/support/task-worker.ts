@@ -56,6 +56,8 @@ const scheduler = new Scheduler({
   pollMs: 100,
   sweepMs: 200,
   executor: async (target, input, context): Promise<CallToolResult> => {
+    // A poison task: kills the worker process that runs it, every time (fault F8).
+    if (target === 'test__crash') process.kill(process.pid, 'SIGKILL');
     if (target !== 'test__record') throw new Error(`unknown target ${target}`);
     // The side effect first, then the slow part: a kill in between leaves an effect without a stored result.
     const first = await recordOnce(context.taskId, input);
