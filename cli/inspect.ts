@@ -18,7 +18,7 @@ export async function listTools(argv: string[]): Promise<void> {
     options: { config: { type: 'string' }, json: { type: 'boolean' }, profile: { type: 'string' } },
     strict: true,
   });
-  const hub = await startHub(values.config);
+  const hub = await startHub(values.config, { waitForAllUpstreams: true });
   try {
     const view = resolveView(hub, values.profile, undefined);
     if ('error' in view) throw new UsageError(view.error);
@@ -45,7 +45,7 @@ export async function listTools(argv: string[]): Promise<void> {
 /** `switchboard roles`: each role, its allow/deny globs, and the catalogue tools they grant. */
 export async function listRoles(argv: string[]): Promise<void> {
   const values = options(argv);
-  const hub = await startHub(values.config);
+  const hub = await startHub(values.config, { waitForAllUpstreams: true });
   try {
     const names = hub.listTools().map((tool) => tool.name);
     const roles = hub.roles.map((role) => ({

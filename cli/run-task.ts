@@ -30,7 +30,7 @@ export async function runTask(argv: string[]): Promise<void> {
   const task = positionals.join(' ').trim();
   if (task === '') throw new UsageError('switchboard run "<task>": the task is missing');
   const context = parseContext(values.context);
-  const hub = await startHub(values.config);
+  const hub = await startHub(values.config, { waitForAllUpstreams: true });
   try {
     if (values.role !== undefined) return await runRole(hub, values.role, task, context);
     const parsed = RunInputSchema.safeParse({ task, context, ...(values.playbook ? { playbook: values.playbook } : {}) });

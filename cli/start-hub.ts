@@ -9,11 +9,18 @@ export const defaultRolesDir = join(repoRoot, 'roles');
 const selfCommand = [process.execPath, join(repoRoot, 'bin', 'switchboard.mjs')];
 
 /** Loads the config (file, ./switchboard.yaml, or embedded defaults) and the roles, then starts the hub. */
-export async function startHub(configFile: string | undefined): Promise<Hub> {
+export async function startHub(configFile: string | undefined, options: { waitForAllUpstreams?: boolean } = {}): Promise<Hub> {
   const loaded = loadHubConfig({ ...(configFile ? { file: configFile } : {}), defaultRolesDir });
   const roles = loadRoles(loaded.rolesDir);
   if (loaded.source === '<embedded defaults>') mkdirSync(join(loaded.baseDir, 'work'), { recursive: true });
   const logger = createLogger('hub');
   logger.info({ config: loaded.source, roles: roles.map((r) => r.name), upstreams: Object.keys(loaded.config.upstreams) }, 'starting hub');
-  return Hub.start({ loaded, roles, logger, selfCommand });
+  // `serve` starts serving after hub.startupWaitMs; a one-shot command wants the whole catalogue.
+  return Hub.start({
+    loaded,
+    roles,
+    logger,
+    selfCommand,
+    ...(options.waitForAllUpstreams ? { startupWaitMs: Number.POSITIVE_INFINITY } : {}),
+  });
 }

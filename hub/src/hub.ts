@@ -39,6 +39,8 @@ export interface HubOptions {
   plans?: PlanTemplate[];
   /** LLM mode: builds chat models from specs (tests inject scripted fakes). */
   modelFactory?: ModelFactory;
+  /** Overrides `hub.startupWaitMs`: one-shot commands (`switchboard tools`, `run`) wait for every upstream. */
+  startupWaitMs?: number;
 }
 
 /** `CallOptions` carries the signal, timeout, progress, caller channel and trace context on to the upstream. */
@@ -200,7 +202,7 @@ export class Hub {
     hub.plannerTools = plannerTools(hub.planner);
     hub.watchRoles();
     // Bounded: a hung or slow upstream joins the catalogue later instead of holding back serving.
-    await hub.pool.connectAll(config.hub.startupWaitMs ?? DEFAULT_STARTUP_WAIT_MS);
+    await hub.pool.connectAll(options.startupWaitMs ?? config.hub.startupWaitMs ?? DEFAULT_STARTUP_WAIT_MS);
     hub.catalog.refresh();
     return hub;
   }
@@ -360,7 +362,10 @@ export class Hub {
     }
     const discovered = this.discovery.dispatch(name, args, options.principal, options.admits);
     if (discovered !== undefined) return discovered;
-    const entry = this.catalog.resolve(name);
+    let entry = this.catalog.resolve(name);
+    // Served before every upstream was up: a tool of one still starting may be named already.
+    if (entry === undefined && (await this.pool.untilStarted(options.timeoutMs ?? DEFAULT_STARTUP_WAIT_MS)))
+      entry = this.catalog.resolve(name);
     if (entry === undefined) throw new UnknownToolError(name);
     const upstream = this.pool.get(entry.upstream);
     if (upstream === undefined) throw new UnknownToolError(name);

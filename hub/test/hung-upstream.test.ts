@@ -132,3 +132,24 @@ describe('a hung upstream never delays tools/list or calls to the others', () =>
     );
   });
 });
+
+describe('an upstream slow to start', () => {
+  let running: RunningHub;
+  after(() => running?.close());
+
+  it('is not waited for by start-up or tools/list, but a call naming its tool waits for it', async () => {
+    running = await startHub({ hub: { startupWaitMs: 0 }, upstreams: { slow: tinyUpstream(['--slow-start=1500']) } });
+    assert.equal(running.hub.pool.get('slow')?.state, 'connecting');
+    assert.ok(!running.hub.listTools().some((t) => t.name.startsWith('slow__')), 'the catalogue as it stands');
+    const result = await running.hub.callTool(
+      'slow__echo',
+      { text: 'worth the wait' },
+      { principal: running.hub.localPrincipal, correlationId: 'slow-1' },
+    );
+    assert.equal((result.structuredContent as { text: string }).text, 'worth the wait');
+    await assert.rejects(
+      running.hub.callTool('slow__nope', {}, { principal: running.hub.localPrincipal, correlationId: 'slow-2' }),
+      /unknown tool 'slow__nope'/,
+    );
+  });
+});

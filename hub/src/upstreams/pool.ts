@@ -43,6 +43,8 @@ export class UpstreamPool extends EventEmitter<PoolEvents> {
   readonly pinning: ToolPinning;
   readonly telemetry: Telemetry;
   readonly names: NameRegistry;
+  /** Settles when every upstream's first connect has (connectAll). */
+  private startup: Promise<void> | undefined;
 
   constructor(
     config: HubConfig,
@@ -115,6 +117,7 @@ export class UpstreamPool extends EventEmitter<PoolEvents> {
         }
       }),
     );
+    this.startup = all.then(() => {});
     let timer: NodeJS.Timeout | undefined;
     const waited = Number.isFinite(waitMs) ? new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs))) : all;
     await Promise.race([all, waited]);
@@ -123,6 +126,19 @@ export class UpstreamPool extends EventEmitter<PoolEvents> {
     if (pending.length > 0)
       this.logger.warn({ upstreams: pending, waitMs }, 'serving without upstreams still connecting; their tools appear when they connect');
     return pending;
+  }
+
+  /**
+   * While some upstream is still in its first connect (its tools unknown yet), waits for the first
+   * connects to settle, at most `maxMs`; true when it waited. Lets a call naming a tool that is about
+   * to arrive wait for it instead of failing as unknown.
+   */
+  async untilStarted(maxMs: number): Promise<boolean> {
+    if (this.startup === undefined || ![...this.upstreams.values()].some((u) => u.state === 'connecting')) return false;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.startup, new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)))]);
+    clearTimeout(timer);
+    return true;
   }
 
   get(name: string): Upstream | undefined {
