@@ -20,3 +20,4 @@ export { PostgresTaskStore } from './store/postgres-store.ts';
 export { SqliteTaskStore } from './store/sqlite-store.ts';
 export type { TaskStore } from './store/types.ts';
 export { FINAL_STATES, isFinal, TASK_STATES, type TaskPrincipal, type TaskRecord, type TaskState } from './task-model.ts';
+export { seesAll, type TaskViewer, visibleTo } from './visibility.ts';

@@ -11,6 +11,7 @@ import { parseSubmission, planSubmission, type SubmitContext } from './submissio
 import { insertSubmission } from './submit-tx.ts';
 import { isFinal, type TaskEvent, type TaskPrincipal, type TaskRecord, type TaskState } from './task-model.ts';
 import { eventView, taskView } from './views.ts';
+import { ownerFilter, type TaskViewer, visibleTo } from './visibility.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export interface SchedulerOptions {
@@ -133,21 +134,26 @@ export class Scheduler {
     }
   }
 
-  async get(id: string): Promise<TaskView | undefined> {
+  /** The task as `viewer` may see it (visibility.ts): someone else's task is no task at all. */
+  async get(id: string, viewer?: TaskViewer | null): Promise<TaskView | undefined> {
     const task = await this.store.getTask(id);
-    return task ? this.viewOf(task) : undefined;
+    return task && visibleTo(task, viewer) ? this.viewOf(task) : undefined;
   }
 
-  async require(id: string): Promise<TaskView> {
-    const view = await this.get(id);
+  async require(id: string, viewer?: TaskViewer | null): Promise<TaskView> {
+    const view = await this.get(id, viewer);
     if (!view) throw new TaskApiError('NOT_FOUND', `no task '${id}'`, 'id');
     return view;
   }
 
-  async list(filter: { state?: TaskState; role?: string; limit?: number; cursor?: string; since?: string; until?: string } = {}) {
+  async list(
+    filter: { state?: TaskState; role?: string; limit?: number; cursor?: string; since?: string; until?: string } = {},
+    viewer?: TaskViewer | null,
+  ) {
     const { since, until, ...rest } = filter;
     const { tasks, nextCursor } = await this.store.listTasks({
       ...rest,
+      ...ownerFilter(viewer),
       limit: filter.limit ?? 50,
       topLevel: filter.role === undefined,
       ...(since !== undefined ? { createdFrom: Date.parse(since) } : {}),
@@ -157,9 +163,9 @@ export class Scheduler {
   }
 
   /** Cancels a task or group and, transitively, its dependants. A finished task answers CONFLICT. */
-  async cancel(id: string): Promise<TaskView> {
+  async cancel(id: string, viewer?: TaskViewer | null): Promise<TaskView> {
     const task = await this.store.getTask(id);
-    if (!task) throw new TaskApiError('NOT_FOUND', `no task '${id}'`, 'id');
+    if (!task || !visibleTo(task, viewer)) throw new TaskApiError('NOT_FOUND', `no task '${id}'`, 'id');
     const view = await this.viewOf(task);
     if (isFinal(view.state as TaskState) && view.state !== 'cancelled')
       throw new TaskApiError('CONFLICT', `task '${id}' already ${view.state}; only unfinished tasks can be cancelled`, 'id');
@@ -168,9 +174,9 @@ export class Scheduler {
   }
 
   /** Stored events of a task (a group: its own and its members'), after `afterId`. */
-  async events(id: string, afterId = 0, limit = 500): Promise<TaskEventView[]> {
+  async events(id: string, afterId = 0, limit = 500, viewer?: TaskViewer | null): Promise<TaskEventView[]> {
     const task = await this.store.getTask(id);
-    if (!task) throw new TaskApiError('NOT_FOUND', `no task '${id}'`, 'id');
+    if (!task || !visibleTo(task, viewer)) throw new TaskApiError('NOT_FOUND', `no task '${id}'`, 'id');
     return (await this.store.readEvents([id, ...task.members], afterId, limit)).map(eventView);
   }
 

@@ -71,18 +71,18 @@ export function mountTaskRoutes(app: Hono, scheduler: Scheduler, options: TaskRo
         const field = issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : '');
         throw new TaskApiError('INVALID_ARGUMENT', `${field}: ${issue?.message}`, field);
       }
-      return c.json(await scheduler.list(parsed.data));
+      return c.json(await scheduler.list(parsed.data, options.principalOf(c)));
     }),
   );
 
   app.get(
     '/v1/tasks/:id',
-    handle(async (c) => c.json(await scheduler.require(c.req.param('id') as string))),
+    handle(async (c) => c.json(await scheduler.require(c.req.param('id') as string, options.principalOf(c)))),
   );
 
   app.delete(
     '/v1/tasks/:id',
-    handle(async (c) => c.json(await scheduler.cancel(c.req.param('id') as string))),
+    handle(async (c) => c.json(await scheduler.cancel(c.req.param('id') as string, options.principalOf(c)))),
   );
 
   app.get(
@@ -93,7 +93,7 @@ export function mountTaskRoutes(app: Hono, scheduler: Scheduler, options: TaskRo
       const afterId = Number(resumeFrom);
       if (!Number.isSafeInteger(afterId) || afterId < 0)
         throw new TaskApiError('INVALID_ARGUMENT', 'Last-Event-ID / after: an event id', 'Last-Event-ID');
-      await scheduler.require(id);
+      await scheduler.require(id, options.principalOf(c));
       return streamSSE(c, async (stream) => {
         const abort = new AbortController();
         stream.onAbort(() => abort.abort());

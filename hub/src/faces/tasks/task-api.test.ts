@@ -56,7 +56,11 @@ describe('task API over HTTP, SSE and WebSocket', () => {
       if (c.req.header('authorization') !== 'Bearer good') return c.json({ error: 'unauthorized' }, 401);
       await next();
     });
-    mountTaskRoutes(app, scheduler, { principalOf: () => ({ id: 'key:test', role: 'tester' }), pollMs: 50 });
+    // Tests act as another caller with x-test-principal / x-test-role (set only by this test's requests).
+    mountTaskRoutes(app, scheduler, {
+      principalOf: (c) => ({ id: c.req.header('x-test-principal') ?? 'key:test', role: c.req.header('x-test-role') ?? 'tester' }),
+      pollMs: 50,
+    });
     server = await new Promise((resolve) => {
       const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
     });
@@ -102,6 +106,32 @@ describe('task API over HTTP, SSE and WebSocket', () => {
     assert.equal(shown.status, 200);
     for (const key of ['id', 'state', 'attempts', 'result', 'error', 'createdAt', 'updatedAt']) assert.ok(key in shown.json, key);
     assert.equal(fake.calls.at(-1)?.context.principal?.id, 'key:test', 'runs as the submitting principal');
+  });
+
+  it('shows, lists, streams and cancels a task only to its submitter and to admin; others get 404', async () => {
+    const created = await call('POST', '/v1/tasks', { target: 'wait', input: { owner: 'test' } });
+    assert.equal(created.status, 201);
+    const id = created.json.id as string;
+    const other = { 'x-test-principal': 'key:other', 'x-test-role': 'tester' };
+    const admin = { 'x-test-principal': 'key:root', 'x-test-role': 'admin' };
+    assert.equal((await call('GET', `/v1/tasks/${id}`, undefined, other)).status, 404);
+    assert.equal((await call('GET', `/v1/tasks/${id}/events`, undefined, other)).status, 404);
+    assert.equal((await call('DELETE', `/v1/tasks/${id}`, undefined, other)).status, 404);
+    const theirs = await call('GET', '/v1/tasks?limit=100', undefined, other);
+    assert.ok(!theirs.json.tasks.some((t: { id: string }) => t.id === id), 'not in their listing');
+    const listed = await call('GET', '/v1/tasks?limit=100', undefined, admin);
+    assert.ok(
+      listed.json.tasks.some((t: { id: string }) => t.id === id),
+      'admin lists it',
+    );
+    assert.ok(
+      (await call('GET', '/v1/tasks?limit=100')).json.tasks.some((t: { id: string }) => t.id === id),
+      'the submitter lists it',
+    );
+    assert.equal((await call('GET', `/v1/tasks/${id}`, undefined, admin)).status, 200);
+    const cancelled = await call('DELETE', `/v1/tasks/${id}`);
+    assert.equal(cancelled.status, 200, cancelled.text);
+    assert.equal((await scheduler.waitFor(id)).state, 'cancelled');
   });
 
   it('answers 200 with the same task for an idempotent retry, 409 for a different body under the key', async () => {

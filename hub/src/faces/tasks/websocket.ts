@@ -86,6 +86,7 @@ function serveSocket(ws: WebSocket, scheduler: Scheduler, principal: TaskPrincip
     follows.set(id, abort);
     void (async () => {
       try {
+        await scheduler.require(id, principal); // someone else's task is no task
         for await (const item of followEvents(scheduler, id, after, abort.signal, pollMs)) {
           if ('event' in item) send({ op: 'event', ref, event: item.event });
           else send({ op: 'end', ref, task: item.end });
@@ -115,8 +116,8 @@ function serveSocket(ws: WebSocket, scheduler: Scheduler, principal: TaskPrincip
           if (message.subscribe) follow(task.id, 0, ref);
         } else if (message.op === 'subscribe') follow(message.id, message.after, ref);
         else if (message.op === 'unsubscribe') follows.get(message.id)?.abort();
-        else if (message.op === 'cancel') send({ op: 'cancelled', ref, task: await scheduler.cancel(message.id) });
-        else send({ op: 'status', ref, task: await scheduler.require(message.id) });
+        else if (message.op === 'cancel') send({ op: 'cancelled', ref, task: await scheduler.cancel(message.id, principal) });
+        else send({ op: 'status', ref, task: await scheduler.require(message.id, principal) });
       } catch (error) {
         send(errorMessage(error instanceof SyntaxError ? new TaskApiError('INVALID_ARGUMENT', 'messages are JSON objects') : error, ref));
       }

@@ -180,6 +180,7 @@ export class MemoryTaskStore implements TaskStore {
       .filter((t) => (this.seqOf.get(t.id) ?? 0) < before)
       .filter((t) => (filter.state === undefined || t.state === filter.state) && (filter.role === undefined || t.role === filter.role))
       .filter((t) => (filter.kind === undefined || t.kind === filter.kind) && (!filter.topLevel || t.parentId === null))
+      .filter((t) => filter.principalId === undefined || t.principal?.id === filter.principalId)
       .filter((t) => (filter.createdFrom ?? -Infinity) <= t.createdAt && t.createdAt <= (filter.createdTo ?? Infinity))
       .sort((a, b) => (this.seqOf.get(b.id) ?? 0) - (this.seqOf.get(a.id) ?? 0));
     const page = rows.slice(0, filter.limit);

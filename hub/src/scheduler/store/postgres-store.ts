@@ -21,6 +21,7 @@ const dialect: SqlDialect = {
   forUpdate: ' FOR UPDATE',
   seq: 'seq',
   select: '*',
+  principalId: "(principal::jsonb ->> 'id')",
   isUniqueViolation: (error) => (error as { code?: string }).code === '23505',
 };
 

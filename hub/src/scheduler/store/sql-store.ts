@@ -29,6 +29,8 @@ export interface SqlDialect {
   /** Columns to select for a task: adds `seq` where it is not a real column. */
   select: string;
   isUniqueViolation(error: unknown): boolean;
+  /** The submitter's id from the `principal` JSON column. */
+  principalId: string;
 }
 
 const inList = (n: number) => `(${Array.from({ length: n }, () => '?').join(', ')})`;
@@ -173,6 +175,7 @@ export const sqlReads = {
     if (filter.role !== undefined) where.push('role = ?') && params.push(filter.role);
     if (filter.kind !== undefined) where.push('kind = ?') && params.push(filter.kind);
     if (filter.topLevel) where.push('parent_id IS NULL');
+    if (filter.principalId !== undefined) where.push(`${dialect.principalId} = ?`) && params.push(filter.principalId);
     if (filter.cursor !== undefined) where.push(`${dialect.seq} < ?`) && params.push(Number(filter.cursor));
     if (filter.createdFrom !== undefined) where.push('created_at >= ?') && params.push(filter.createdFrom);
     if (filter.createdTo !== undefined) where.push('created_at <= ?') && params.push(filter.createdTo);

@@ -21,6 +21,7 @@ const dialect: SqlDialect = {
   forUpdate: '',
   seq: 'rowid',
   select: '*, rowid AS seq',
+  principalId: "json_extract(principal, '$.id')",
   isUniqueViolation: (error) => (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE',
 };
 

@@ -85,6 +85,8 @@ export interface ListFilter {
   kind?: TaskKind;
   /** Only top-level tasks and groups (not DAG steps or batch members). */
   topLevel?: boolean;
+  /** Only tasks this principal submitted (a non-admin caller's listing). */
+  principalId?: string;
   limit: number;
   /** Exclusive: rows created before this cursor (newest first). */
   cursor?: string;

@@ -17,9 +17,9 @@ export function cancelTaskTool(scheduler: Scheduler): HubTool {
       outputSchema: objectSchema(TaskViewSchema),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
-    async call(args) {
+    async call(args, call) {
       try {
-        const view = await scheduler.cancel(parseArgs(Input, args).id);
+        const view = await scheduler.cancel(parseArgs(Input, args).id, call.principal);
         return structured(`${view.kind} ${view.id}: ${view.state}`, view);
       } catch (error) {
         return taskErrorResult(error);

@@ -25,9 +25,9 @@ export function listTasksTool(scheduler: Scheduler): HubTool {
       outputSchema: objectSchema(TaskListSchema),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    async call(args) {
+    async call(args, call) {
       try {
-        const page = await scheduler.list(parseArgs(ListInput, args));
+        const page = await scheduler.list(parseArgs(ListInput, args), call.principal);
         const lines = page.tasks.map((t) => `${t.id} ${t.kind} ${t.state}${t.target ? ` ${t.target}` : ''}`);
         return structured(lines.join('\n') || 'no tasks', page);
       } catch (error) {

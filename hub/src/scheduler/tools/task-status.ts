@@ -21,10 +21,10 @@ export function taskStatusTool(scheduler: Scheduler): HubTool {
       outputSchema: objectSchema(TaskViewSchema),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    async call(args) {
+    async call(args, call) {
       try {
         const { id, waitMs } = parseArgs(Input, args);
-        let view = await scheduler.require(id);
+        let view = await scheduler.require(id, call.principal);
         if (waitMs > 0 && !isFinal(view.state as TaskState)) view = await scheduler.waitFor(id, waitMs).catch(() => scheduler.require(id));
         const detail = view.error ? ` — ${view.error.code}: ${view.error.message}` : '';
         return structured(`${view.kind} ${view.id}: ${view.state} after ${view.attempts} attempt(s)${detail}`, view);
