@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { unwatchFile, watchFile } from 'node:fs';
 import type { Tool } from '@modelcontextprotocol/client';
 import { type ToolPinStore, type ToolRedefinition, toolFingerprint } from './tool-pins.ts';
 import { screenTool } from './tool-screening.ts';
@@ -35,7 +34,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   private readonly blocked = new Map<string, ToolRedefinition>();
   /** The definition last flagged per tool, so a relist does not flag the same change again. */
   private readonly flagged = new Map<string, string>();
-  private watching = false;
+  private poller: NodeJS.Timeout | undefined;
 
   constructor(private readonly store: ToolPinStore) {
     super();
@@ -119,18 +118,26 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   }
 
   close(): void {
-    if (this.watching && this.store.file !== undefined) unwatchFile(this.store.file);
-    this.watching = false;
+    clearInterval(this.poller);
+    this.poller = undefined;
   }
 
-  /** Polls the pin file only while something is blocked; polling (not fs.watch) survives renames. */
+  /**
+   * Re-reads the pin file every second, only while something is blocked. A plain read, not
+   * fs.watch (which loses renames) nor fs.watchFile (which compares against a first stat it takes
+   * asynchronously, so an approval written before that stat on a busy machine was never seen).
+   */
   private watchWhileBlocked(): void {
-    const file = this.store.file;
-    if (file === undefined) return;
-    if (this.blocked.size > 0 && !this.watching) {
-      watchFile(file, { interval: 1000, persistent: false }, () => this.checkApprovals());
-      this.watching = true;
-    } else if (this.blocked.size === 0 && this.watching) {
+    if (this.store.file === undefined) return;
+    if (this.blocked.size > 0 && this.poller === undefined) {
+      // An unreadable file (mid-edit by hand) approves nothing: the tools stay blocked, the next tick retries.
+      this.poller = setInterval(() => {
+        try {
+          this.checkApprovals();
+        } catch {}
+      }, 1000);
+      this.poller.unref();
+    } else if (this.blocked.size === 0 && this.poller !== undefined) {
       this.close();
     }
   }
