@@ -3,6 +3,7 @@
 // Prints `{"url":"…","msg":"listening"}` to stderr. Run: node --import tsx bench/echo-upstream.ts
 // [--stdio] (then it serves one client on stdin/stdout instead).
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createMcpHonoApp } from '@modelcontextprotocol/hono';
@@ -44,6 +45,9 @@ function serveHttp(): void {
     const { port } = server.address() as AddressInfo;
     process.stderr.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}/mcp`, msg: 'listening' })}\n`);
   });
+  // Idle keep-alive connections outlive the client's (as an upstream behind a proxy should): with
+  // Node's 5 s default, a client reusing a socket the server is closing gets "fetch failed".
+  (server as Server).keepAliveTimeout = 65_000;
   process.on('SIGTERM', () => process.exit(0));
 }
 

@@ -1,5 +1,5 @@
 import type { CallToolResult, Client, LoggingLevel, RequestOptions } from '@modelcontextprotocol/client';
-import { LOG_LEVEL_META_KEY, ProtocolError } from '@modelcontextprotocol/client';
+import { LOG_LEVEL_META_KEY, ProtocolError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { errorOfResult, type Logger, ToolError } from '@switchboard/kit';
 import { namespaceResultUris } from '../catalog/rewrite.ts';
 import { type CallOutcome, CORRELATION_META_KEY, endSpan, type Telemetry, traceparentOf } from '../telemetry/index.ts';
@@ -97,6 +97,13 @@ export async function forwardRequest<T>(link: UpstreamLink, what: string, option
       );
     }
     const reason = (error as Error).message;
+    if (await stillAnswers(client, Math.min(link.resilience.timeoutMs, 5000))) {
+      throw new ForwardError(
+        'UPSTREAM_UNAVAILABLE',
+        `upstream '${link.name}' dropped the connection during ${what} (${reason}); it still answers, so only this call failed`,
+        'unavailable',
+      );
+    }
     link.lost(`lost during ${what}: ${reason}`);
     throw new ForwardError(
       'UPSTREAM_UNAVAILABLE',
@@ -105,6 +112,23 @@ export async function forwardRequest<T>(link: UpstreamLink, what: string, option
     );
   } finally {
     progress?.close();
+  }
+}
+
+/**
+ * Over Streamable HTTP each request has its own connection, and one that fails (a keep-alive socket
+ * the server was closing, a reset) says little about the upstream: tearing the link down for it would
+ * fail every call in flight and every call until the reconnect (seen under load: thousands of errors
+ * from one dropped socket). So ask the upstream first, on a fresh request; any answer, even an
+ * error, means it is up. A stdio upstream whose pipe broke is gone: no question asked.
+ */
+async function stillAnswers(client: Client, timeoutMs: number): Promise<boolean> {
+  if (!(client.transport instanceof StreamableHTTPClientTransport)) return false;
+  try {
+    await client.ping({ timeout: timeoutMs });
+    return true;
+  } catch (error) {
+    return error instanceof ProtocolError;
   }
 }
 
