@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import { secretFromEnv } from '../secrets.ts';
 import { bearerGuard } from './bearer.ts';
 import type { TransportFlags } from './flags.ts';
+import { ServerMetrics } from './metrics.ts';
 
 export interface RunServerOptions {
   /** Builds a fresh McpServer over shared state: once per HTTP request, once per stdio connection. */
@@ -42,10 +43,21 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   }
   const handler = createMcpHandler(() => factory(), { onerror: (error) => logger.debug({ err: error }, 'mcp request rejected') });
   const app = createMcpHonoApp({ host: transport.host });
+  const metrics = new ServerMetrics();
   app.get('/health', (c) => c.json({ status: 'ok' }));
+  // Open like /health (the hub's /metrics is too): counts and process figures, no data.
+  app.get('/metrics', (c) => c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
   const token = options.authToken ?? secretFromEnv(process.env, 'SWITCHBOARD_SERVER_TOKEN');
   if (token !== undefined) app.use('/mcp', bearerGuard(token));
-  app.all('/mcp', (c) => handler.fetch(c.req.raw, { parsedBody: c.get('parsedBody' as never) }));
+  app.all('/mcp', async (c) => {
+    const started = performance.now();
+    const parsedBody = c.get('parsedBody' as never);
+    try {
+      return await handler.fetch(c.req.raw, { parsedBody });
+    } finally {
+      metrics.observe(parsedBody, (performance.now() - started) / 1000);
+    }
+  });
   const server = await listen(app.fetch, transport.host, transport.port);
   const { port } = server.address() as AddressInfo;
   const host = transport.host.includes(':') ? `[${transport.host}]` : transport.host;
