@@ -14,7 +14,8 @@ describe('load (short)', () => {
   it('answers every call through the hub and straight to the upstream, with no errors', async () => {
     const result = await runProfile(stack, { calls: 200, clients: 10 });
     console.log(
-      `# load 200x10: direct ${result.direct.callsPerSec.toFixed(0)}/s p95 ${result.direct.p95Ms.toFixed(1)} ms; hub ${result.hub.callsPerSec.toFixed(0)}/s p95 ${result.hub.p95Ms.toFixed(1)} ms`,
+      `# load 200x10: direct ${result.direct.callsPerSec.toFixed(0)}/s p50/p95/p99 ${[result.direct.p50Ms, result.direct.p95Ms, result.direct.p99Ms].map((v) => v.toFixed(1)).join('/')} ms; ` +
+        `hub ${result.hub.callsPerSec.toFixed(0)}/s p50/p95/p99 ${[result.hub.p50Ms, result.hub.p95Ms, result.hub.p99Ms].map((v) => v.toFixed(1)).join('/')} ms`,
     );
     for (const side of ['direct', 'hub'] as const) {
       assert.equal(result[side].errors, 0, `${side}: ${result[side].firstError}`);
