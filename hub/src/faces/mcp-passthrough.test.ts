@@ -43,6 +43,7 @@ function fakeHub(visible: string[]): { hub: Hub; reads: string[] } {
       },
     },
     pool: { get: (name: string) => upstream(name), upstreams: new Map(), names: { separator: '__' } },
+    config: { hub: {} },
   };
   return { hub: hub as unknown as Hub, reads };
 }
