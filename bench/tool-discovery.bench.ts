@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type CallToolResult, Client, type Tool } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { createLogger } from '@switchboard/kit';
-import { type Candidate, RagToolIndex, substringSearch, ToolFinder } from '../hub/src/discovery/index.ts';
+import { type Candidate, RagToolIndex, substringSearch, ToolFinder, toolDocument } from '../hub/src/discovery/index.ts';
 import type { BenchFigure } from './stats.ts';
 import { DISCOVERY_CASES } from './tool-discovery-cases.ts';
 
@@ -59,6 +59,20 @@ export async function run(): Promise<BenchFigure> {
       rag.callTool({ name: tool, arguments: args }, PATIENCE) as Promise<CallToolResult>;
     const index = new RagToolIndex(call, 'hub-tools', 100);
     const finder = new ToolFinder({ everyTool: () => candidates, index: () => index, logger: createLogger('bench', 'silent') });
+    // Ablation: the same search over documents that keep the sentences each server repeats in every tool.
+    const rawIndex = new RagToolIndex(call, 'hub-tools-raw', 100);
+    const raw = new (class extends ToolFinder {
+      override documents() {
+        return candidates.map((c) => toolDocument(c.tool, c.facts));
+      }
+    })({ everyTool: () => candidates, index: () => rawIndex, logger: createLogger('bench', 'silent') });
+    const rawHits = { at1: 0, at5: 0 };
+    // The rag server's single rankings over the same documents, beside its hybrid fusion.
+    const single = (['lexical', 'vector'] as const).map((mode) => {
+      const modeIndex = new RagToolIndex(call, `hub-tools-${mode}`, 100, mode);
+      const modeFinder = new ToolFinder({ everyTool: () => candidates, index: () => modeIndex, logger: createLogger('bench', 'silent') });
+      return { mode, hits: { at1: 0, at5: 0 }, finder: modeFinder };
+    });
     const tools = candidates.map((c) => c.tool);
     const names = new Set(tools.map((t) => t.name));
     const unknown = DISCOVERY_CASES.flatMap((c) => c.expect).filter((n) => !names.has(n));
@@ -67,6 +81,8 @@ export async function run(): Promise<BenchFigure> {
     const base = { at1: 0, at5: 0 };
     const misses: string[] = [];
     await finder.search('warm up: index the catalogue', candidates, { k: K });
+    await raw.search('warm up: index the catalogue', candidates, { k: K });
+    for (const { finder: f } of single) await f.search('warm up: index the catalogue', candidates, { k: K });
     let searchMs = 0;
     for (const { request, expect } of DISCOVERY_CASES) {
       const started = performance.now();
@@ -79,6 +95,14 @@ export async function run(): Promise<BenchFigure> {
       if (hit(found, 1)) ragHits.at1++;
       else misses.push(`${request} → ${found.slice(0, 3).join(', ')}`);
       if (hit(found, K)) ragHits.at5++;
+      const rawFound = (await raw.search(request, candidates, { k: K })).tools.map((t) => t.name);
+      if (hit(rawFound, 1)) rawHits.at1++;
+      if (hit(rawFound, K)) rawHits.at5++;
+      for (const s of single) {
+        const names = (await s.finder.search(request, candidates, { k: K })).tools.map((t) => t.name);
+        if (hit(names, 1)) s.hits.at1++;
+        if (hit(names, K)) s.hits.at5++;
+      }
       if (hit(plain, 1)) base.at1++;
       if (hit(plain, K)) base.at5++;
     }
@@ -93,6 +117,14 @@ export async function run(): Promise<BenchFigure> {
         tools: tools.length,
         ragRecallAt1: ragHits.at1 / n,
         ragRecallAt5: ragHits.at5 / n,
+        keepBoilerplateRecallAt1: rawHits.at1 / n,
+        keepBoilerplateRecallAt5: rawHits.at5 / n,
+        ...Object.fromEntries(
+          single.flatMap((s) => [
+            [`${s.mode}RecallAt1`, s.hits.at1 / n],
+            [`${s.mode}RecallAt5`, s.hits.at5 / n],
+          ]),
+        ),
         substringRecallAt1: base.at1 / n,
         substringRecallAt5: base.at5 / n,
         meanSearchMs: searchMs / n,

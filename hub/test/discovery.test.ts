@@ -150,7 +150,16 @@ describe('tool discovery: hub__find_tools and hub__call_tool', () => {
     const found = await client.callTool({ name: 'hub__find_tools', arguments: { query: 'list the tables in the database', k: 2 } });
     const names = (found.structuredContent as unknown as Found).tools.map((t) => t.name);
     assert.ok(names.includes('sql__list_tables'), names.join(', '));
-    await waitFor('notifications/tools/list_changed', () => changed > 0, 10_000);
+    // pinging while waiting keeps the connection busy: an idle gap past the server's keep-alive can
+    // race the next request against the socket closing on a loaded machine ("other side closed")
+    await waitFor(
+      'notifications/tools/list_changed',
+      async () => {
+        await client.ping();
+        return changed > 0;
+      },
+      30_000,
+    );
     const after = (await client.listTools()).tools.map((t) => t.name);
     assert.ok(after.includes('sql__list_tables'), after.join(', '));
     const viaCall = await client.callTool({

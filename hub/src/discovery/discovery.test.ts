@@ -6,7 +6,7 @@ import { DISCOVERY_TOOL_NAMES } from '../policy/index.ts';
 import { CALL_TOOL, DISCOVERY_TOOLS, FIND_TOOLS, unwrapCall } from './discovery-tools.ts';
 import { RagToolIndex } from './rag-tool-index.ts';
 import { substringSearch } from './substring-search.ts';
-import { toolDocument, words } from './tool-document.ts';
+import { toolDocument, withoutBoilerplate, words } from './tool-document.ts';
 import { type Candidate, ToolFinder } from './tool-finder.ts';
 
 const query: Tool = {
@@ -38,6 +38,27 @@ describe('discovery: documents, baseline, names', () => {
     assert.deepEqual(doc.metadata, { name: 'sql__query', server: 'sql', tags: ['storage', 'read-only'] });
     assert.equal(words('rag__index_path'), 'rag index path');
     assert.equal(words('listTables'), 'list tables');
+  });
+
+  it('drops the sentences most tools of a server repeat, keeping what tells them apart', () => {
+    const scope = 'Results: at most 1000 rows and 1048576 bytes.';
+    const tool = (name: string, text: string): Tool => ({
+      name,
+      description: `${text} ${scope}`,
+      inputSchema: { type: 'object', properties: { limit: { type: 'number', description: `row limit. ${scope}` } } },
+    });
+    const docs = [
+      tool('sql__query', 'Runs a statement and returns the rows.'),
+      tool('sql__list_tables', 'Lists tables.'),
+      tool('sql__explain', 'Shows the plan.'),
+      tool('sql__list_schemas', 'Lists schemas.'),
+    ].map((t) => toolDocument(t, facts(t, 'sql')));
+    const [query, tables] = withoutBoilerplate(docs);
+    assert.doesNotMatch(query?.text ?? '', /at most 1000 rows/);
+    assert.match(query?.text ?? '', /^sql__query — sql query\nRuns a statement and returns the rows\.$/m);
+    assert.doesNotMatch(tables?.text ?? '', /rows/);
+    const few = withoutBoilerplate(docs.slice(0, 2));
+    assert.match(few[0]?.text ?? '', /at most 1000 rows/, 'two tools are too few to call anything boilerplate');
   });
 
   it('the substring baseline counts query words found in name or description', () => {

@@ -35,6 +35,8 @@ export class RagToolIndex {
     private readonly call: RagCall,
     private readonly collection: string,
     private readonly fetchK: number,
+    /** hybrid (the default), or one ranking alone: for comparing them (bench/tool-discovery). */
+    private readonly mode: 'hybrid' | 'lexical' | 'vector' = 'hybrid',
   ) {}
 
   /** Ranked tool names for `query`, best first, among `names`. */
@@ -86,7 +88,7 @@ export class RagToolIndex {
       collection: this.collection,
       query,
       k: narrowHere ? this.fetchK : Math.min(this.fetchK, options.k * 3),
-      mode: 'hybrid',
+      mode: this.mode,
       filter,
     });
     // A long schema may be split into chunks: a tool counts once, at its best chunk.

@@ -4,7 +4,7 @@ import type { ToolFacts } from '../catalog/index.ts';
 import { FindToolsInput, invalidInput } from './discovery-tools.ts';
 import type { RagCall, RagToolIndex } from './rag-tool-index.ts';
 import { substringSearch } from './substring-search.ts';
-import { type ToolDocument, toolDocument } from './tool-document.ts';
+import { type ToolDocument, toolDocument, withoutBoilerplate } from './tool-document.ts';
 
 /** A tool the caller may call, and whether it can be called right now. */
 export interface Candidate {
@@ -97,9 +97,9 @@ export class ToolFinder {
     return { query, engine, ...(note ? { note } : {}), tools };
   }
 
-  /** What the index holds: every tool, whoever asks. */
+  /** What the index holds: every tool, whoever asks, without the sentences its server repeats in every tool. */
   documents(): ToolDocument[] {
-    return this.deps.everyTool().map((c) => toolDocument(c.tool, c.facts));
+    return withoutBoilerplate(this.deps.everyTool().map((c) => toolDocument(c.tool, c.facts)));
   }
 }
 
