@@ -15,7 +15,9 @@ describe('F1: SIGKILL a stdio upstream during tools/call', () => {
     await hub?.close();
   });
 
-  it('fails the call explicitly, respawns with backoff, lists the tools again, and the next call succeeds', async () => {
+  it('fails the call explicitly, respawns with backoff, lists the tools again, and the next call succeeds', {
+    timeout: 600_000,
+  }, async () => {
     hub = await startHub({
       upstreams: { probe: probeUpstream({ timeoutMs: 60_000, healthIntervalMs: 0, restart: { initialDelayMs: 200, maxDelayMs: 2000 } }) },
     });

@@ -26,7 +26,7 @@ describe('F3: 30 s latency on one backend', () => {
     await fast?.close();
   });
 
-  it('times out, opens the breaker after 3 failures, fails fast; the other backend keeps answering', async () => {
+  it('times out, opens the breaker after 3 failures, fails fast; the other backend keeps answering', { timeout: 600_000 }, async () => {
     [slow, fast] = await Promise.all([startHttpProbe(), startHttpProbe()]);
     proxy = await startFaultProxy({ port: slow.port });
     const slowUrl = new URL(slow.url);

@@ -23,7 +23,7 @@ describe('F4: connection resets to the Postgres task store', () => {
     await proxy?.close();
   });
 
-  it('loses no acknowledged task: all of them run and succeed after the store comes back', async () => {
+  it('loses no acknowledged task: all of them run and succeed after the store comes back', { timeout: 600_000 }, async () => {
     proxy = await startFaultProxy(hostPortOf(DATABASE_URL));
     store = await PostgresTaskStore.open({ url: viaPort(DATABASE_URL, proxy.port), schema, poolSize: 6 });
     // An observer on its own connection, not behind the proxy.

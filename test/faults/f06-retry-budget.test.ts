@@ -44,7 +44,7 @@ describe('F6: an upstream that only answers errors', () => {
     }
   }
 
-  it('without a budget every task retries up to maxAttempts (the baseline the budget cuts)', async () => {
+  it('without a budget every task retries up to maxAttempts (the baseline the budget cuts)', { timeout: 600_000 }, async () => {
     const { calls, members } = await outage(false);
     assert.equal(calls, 40 * 5);
     assert.equal(members.length, 40);

@@ -17,11 +17,13 @@ import { readAgain } from './support-hub.ts';
 async function startHubAt(dir: string, port: number) {
   const hub = await Hub.start({ loaded: loadedConfig({ tasks: { store: 'sqlite' } }, dir), roles: [], logger: testLogger(), selfCommand });
   const face = await serveHubHttp(hub, '127.0.0.1', port);
+  let closed: Promise<void> | undefined;
   return {
     url: face.url,
-    async close() {
-      await face.close();
-      await hub.close();
+    // Idempotent: the test closes the first hub itself, and `after` closes whatever is left on failure.
+    close() {
+      closed ??= face.close().then(() => hub.close());
+      return closed;
     },
   };
 }
@@ -44,8 +46,9 @@ describe('F7: hub restart with live 2025-era sessions', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers 404 for the old session ids; the clients re-initialise and continue', async () => {
+  it('answers 404 for the old session ids; the clients re-initialise and continue', { timeout: 600_000 }, async () => {
     const first = await startHubAt(dir, 0);
+    closers.push(() => first.close());
     const port = Number(new URL(first.url).port);
     const clients = await Promise.all([1, 2, 3].map((i) => connect(first.url, `f7-${i}`)));
     const oldIds = clients.map((c) => c.transport.sessionId as string);

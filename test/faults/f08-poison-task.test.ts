@@ -22,7 +22,7 @@ describe('F8: a task that always crashes its worker', () => {
     await pool.end();
   });
 
-  it('fails it after maxAttempts (dead-letter view) while every other task succeeds', async () => {
+  it('fails it after maxAttempts (dead-letter view) while every other task succeeds', { timeout: 600_000 }, async () => {
     store = await PostgresTaskStore.open({ url: DATABASE_URL, schema });
     await pool.query('CREATE TABLE results (task_id TEXT PRIMARY KEY, value TEXT); CREATE TABLE executions (task_id TEXT, worker TEXT)');
     const api = new Scheduler({ store, executor: async () => assert.fail('the API process runs nothing'), workers: 0 });

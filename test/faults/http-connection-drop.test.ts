@@ -22,7 +22,7 @@ describe('a dropped connection to an HTTP upstream', () => {
     await probe?.close();
   });
 
-  it('still tears the link down when the upstream is really gone, and reconnects', async () => {
+  it('still tears the link down when the upstream is really gone, and reconnects', { timeout: 600_000 }, async () => {
     probe = await startHttpProbe();
     proxy = await startFaultProxy({ port: probe.port });
     const url = new URL(probe.url);
