@@ -199,10 +199,16 @@ export interface Action {
   reason: string | null;
 }
 
+/** Approve / reject: enabled for a task of a planner run waiting for approval (decided at /v1/runs/<runId>/…). */
+export interface DecisionAction extends Action {
+  runId?: string;
+  approval?: { id: string; round: number; text: string; steps: { id: string; role: string; task: string; why: string }[] };
+}
+
 export interface TaskDetail {
   task: TaskView;
   steps: StepDetail[];
   events: TaskEvent[];
   calls: { shown: number; truncated: boolean; hidden: boolean };
-  actions: { cancel: Action; approve: Action; reject: Action };
+  actions: { cancel: Action; approve: DecisionAction; reject: DecisionAction };
 }

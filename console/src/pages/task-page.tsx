@@ -112,6 +112,8 @@ export function TaskPage({ id }: { id: string }) {
   const [live, setLive] = useState<'connecting' | 'live' | 'ended' | 'retrying'>('connecting');
   const [selected, setSelected] = useState<string | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const [deciding, setDeciding] = useState<'approve' | 'reject' | null>(null);
+  const [note, setNote] = useState('');
   const [actionError, setActionError] = useState<Error | null>(null);
   const stepsRef = useRef<StepDetail[]>([]);
   stepsRef.current = data?.steps ?? [];
@@ -174,6 +176,20 @@ export function TaskPage({ id }: { id: string }) {
       setActionError(e as Error);
     }
   };
+  // A decision is the run's, not the task's: the same route (and policy) as hub__approve / hub__reject.
+  const decide = async (verb: 'approve' | 'reject') => {
+    const runId = actions[verb].runId;
+    setDeciding(null);
+    setActionError(null);
+    if (runId === undefined) return;
+    try {
+      await sendJson('POST', `/v1/runs/${encodeURIComponent(runId)}/${verb}`, note.trim() ? { note: note.trim() } : {});
+      setNote('');
+      await reload();
+    } catch (e) {
+      setActionError(e as Error);
+    }
+  };
   const select = (stepId: string) => {
     setSelected(stepId);
     document.getElementById(`step-${stepId}`)?.scrollIntoView({ behavior: 'smooth', block: 'start' });
@@ -214,14 +230,44 @@ export function TaskPage({ id }: { id: string }) {
         >
           Cancel task
         </button>
-        <button type="button" disabled={!actions.approve.allowed} title={actions.approve.reason ?? ''}>
+        <button
+          type="button"
+          data-testid="approve"
+          disabled={!actions.approve.allowed}
+          title={actions.approve.reason ?? ''}
+          onClick={() => setDeciding('approve')}
+        >
           Approve
         </button>
-        <button type="button" disabled={!actions.reject.allowed} title={actions.reject.reason ?? ''}>
+        <button
+          type="button"
+          data-testid="reject"
+          disabled={!actions.reject.allowed}
+          title={actions.reject.reason ?? ''}
+          onClick={() => setDeciding('reject')}
+        >
           Reject
         </button>
-        {!actions.approve.allowed && actions.approve.reason && <span class="muted small">Approve / reject: {actions.approve.reason}.</span>}
+        {!actions.approve.allowed && actions.approve.reason && (
+          <span class="muted small" data-testid="decision-reason">
+            Approve / reject: {actions.approve.reason}.
+          </span>
+        )}
       </div>
+      {actions.approve.approval && (
+        <div class="card" data-testid="approval-request">
+          <strong>
+            Run <code>{actions.approve.runId}</code>: {actions.approve.approval.text}
+          </strong>
+          <ul>
+            {actions.approve.approval.steps.map((step) => (
+              <li key={step.id}>
+                {step.id} (role {step.role}): {step.task} — <span class="muted">{step.why}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {actionError && <ErrorBox error={actionError} />}
       {task.error && (
         <div class="error" role="alert">
@@ -234,6 +280,24 @@ export function TaskPage({ id }: { id: string }) {
       {data.steps.map((step) => (
         <Step key={step.id} step={step} state={states[step.id] ?? step.state} highlighted={step.id === selected} />
       ))}
+      {deciding && (
+        <ConfirmDialog
+          title={deciding === 'approve' ? 'Approve this run?' : 'Reject this run?'}
+          confirmLabel={deciding === 'approve' ? 'Approve' : 'Reject'}
+          onConfirm={() => void decide(deciding)}
+          onCancel={() => setDeciding(null)}
+        >
+          <p>
+            {deciding === 'approve'
+              ? 'The run resumes and runs the steps it waits for.'
+              : 'The run ends rejected without running the steps it waits for.'}
+          </p>
+          <label>
+            Note (optional, for the record)
+            <textarea data-testid="decision-note" maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          </label>
+        </ConfirmDialog>
+      )}
       {confirmCancel && (
         <ConfirmDialog
           title="Cancel this task?"

@@ -28,6 +28,11 @@ describe('console API (/v1) on a real hub', () => {
       join(dir, 'roles', 'scribe.yaml'),
       'name: scribe\ndescription: writes notes\ntools: { allow: [count__echo] }\nlimits: { maxSteps: 4, timeoutMs: 5000 }\nplaybooks:\n  - { name: note, description: "note <path>", match: "^note (?<path>\\\\S+)$", steps: [{ tool: count__echo, arguments: { path: "{{path}}" } }] }\n',
     );
+    // A role that needs a person's approval: a planner run with it waits (awaiting_approval).
+    writeFileSync(
+      join(dir, 'roles', 'ops.yaml'),
+      'name: ops\ndescription: changes things\ntools: { allow: [count__hits] }\nrequiresApproval: true\nplaybooks:\n  - { name: poke, match: "^poke$", steps: [{ tool: count__hits, arguments: {} }] }\n',
+    );
     const fixture = join(repoRoot, 'test/fixtures/counting-server.ts');
     const yaml = `
 hub: { name: console-test, dataDir: ./data }
@@ -147,7 +152,7 @@ quotas:
     const roles = (await call('GET', '/v1/roles', 'admin')).json.roles as Json[];
     assert.deepEqual(
       roles.map((r) => r.name),
-      ['admin', 'scribe', 'viewer'],
+      ['admin', 'ops', 'scribe', 'viewer'],
     );
     const scribe = roles.find((r) => r.name === 'scribe') as Json;
     const limits = scribe.limits as { maxSteps: number; timeoutMs: number };
@@ -324,11 +329,67 @@ quotas:
     assert.equal(typeof detail.steps[0]?.durationMs, 'number');
     assert.equal(detail.actions.cancel?.allowed, false);
     assert.equal(detail.actions.approve?.allowed, false);
+    assert.match(detail.actions.approve?.reason as string, /^not a planner run/);
+    assert.equal(detail.actions.approve?.runId, undefined);
 
     const other = (await call('GET', `/v1/tasks/${id}/detail`, 'viewer')).json as { steps: Json[]; calls: Json };
     assert.equal(other.steps[1]?.input, null, 'not the submitter, not an admin: no inputs');
     assert.deepEqual(other.steps[0]?.calls, []);
     assert.equal(other.calls.hidden, true);
     assert.equal((await call('GET', '/v1/tasks/nope/detail', 'admin')).status, 404);
+  });
+
+  it('tasks: a planner run waiting for approval offers approve / reject to whoever may decide, and resumes when approved', async () => {
+    const started = await call('POST', '/v1/runs', 'admin', { task: 'poke', waitMs: 60_000 });
+    assert.equal(started.status, 201, started.text);
+    assert.equal(started.json.status, 'awaiting_approval', started.text);
+    const runId = started.json.runId as string;
+    const actionsOf = async (id: string, key: keyof typeof KEYS) =>
+      ((await call('GET', `/v1/tasks/${id}/detail`, key)).json as { actions: Record<string, Json> }).actions;
+
+    const waiting = await actionsOf(runId, 'admin');
+    for (const verb of ['approve', 'reject']) {
+      assert.equal(waiting[verb]?.allowed, true, JSON.stringify(waiting[verb]));
+      assert.equal(waiting[verb]?.reason, null);
+      assert.equal(waiting[verb]?.runId, runId);
+    }
+    const approval = waiting.approve?.approval as { steps: { id: string; why: string }[]; text: string };
+    assert.deepEqual(
+      approval.steps.map((st) => [st.id, st.why]),
+      [['ops', "role 'ops' requires approval"]],
+    );
+    assert.match(approval.text, /^waiting for approval: ops/);
+
+    // The viewer's role may not call hub__approve: the button says so, and the route agrees.
+    const viewer = await actionsOf(runId, 'viewer');
+    assert.equal(viewer.approve?.allowed, false);
+    assert.match(viewer.approve?.reason as string, /hub__approve/);
+    assert.equal(viewer.approve?.runId, runId);
+    assert.equal((await call('POST', `/v1/runs/${runId}/approve`, 'viewer', {})).status, 403);
+
+    const hitsBefore = (await hub.auditStore.query({ tool: 'count__hits', principal: 'agent:ops' })).length;
+    const approved = await call('POST', `/v1/runs/${runId}/approve`, 'admin', { note: 'from the console' });
+    assert.equal(approved.status, 200, approved.text);
+    assert.ok(['resuming', 'running', 'succeeded'].includes(approved.json.status as string), approved.text);
+    // waitMs returns early on awaiting_approval, and the run reads so again for a moment while its
+    // resume task replays the interrupted node: ask until it is final.
+    let done = await call('GET', `/v1/runs/${runId}?waitMs=60000`, 'admin');
+    for (let i = 0; i < 100 && done.json.final !== true; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      done = await call('GET', `/v1/runs/${runId}?waitMs=60000`, 'admin');
+    }
+    assert.equal(done.json.status, 'succeeded', done.text);
+    const report = done.json.report as { approvals: { stepId: string; by: string; note: string }[] };
+    assert.deepEqual(
+      report.approvals.map((g) => [g.stepId, g.by, g.note]),
+      [['ops', 'key:admin', 'from the console']],
+    );
+    const hitsAfter = (await hub.auditStore.query({ tool: 'count__hits', principal: 'agent:ops' })).length;
+    assert.equal(hitsAfter, hitsBefore + 1, 'the approved step ran');
+
+    const after = await actionsOf(runId, 'admin');
+    assert.equal(after.approve?.allowed, false);
+    assert.equal(after.approve?.reason, 'the run is succeeded, not waiting for approval');
+    assert.equal(after.reject?.runId, runId);
   });
 });

@@ -4,10 +4,9 @@ import type { AuditRecord, Principal } from '../../policy/index.ts';
 import { isFinal, type TaskRecord, type TaskState } from '../../scheduler/task-model.ts';
 import { ConsoleApiError, handle, isAdmin } from './access.ts';
 import type { ConsoleRouteOptions } from './catalog-routes.ts';
+import { decisionActions } from './run-actions.ts';
 
 const MAX_CALLS = 1000;
-const NO_APPROVAL =
-  'scheduler tasks have no approval step; a planner run waiting for approval is approved or rejected with POST /v1/runs/:id/approve or /reject (hub__approve, hub__reject)';
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Which of the task's audited calls a step made: its own call (depth 0) or its agent's nested calls, inside its run. */
@@ -32,7 +31,8 @@ function maySeeDetail(viewer: Principal, task: TaskRecord): boolean {
 /**
  * `GET /v1/tasks/:id/detail`: the task view plus, for each step (a DAG's steps, a batch's tasks, or
  * the task itself), its target, input, result, error, attempts, timings, state changes, and the tool
- * calls the audit log recorded for it (matched by correlation id and time).
+ * calls the audit log recorded for it (matched by correlation id and time); and the actions the viewer
+ * may take (cancel; approve / reject when the task is part of a planner run waiting for approval).
  */
 export function mountTaskDetailRoutes(app: Hono, hub: Hub, options: ConsoleRouteOptions): void {
   const { scheduler } = hub.tasks;
@@ -82,10 +82,8 @@ export function mountTaskDetailRoutes(app: Hono, hub: Hub, options: ConsoleRoute
             allowed: !isFinal(task.state as TaskState),
             reason: isFinal(task.state as TaskState) ? `the task is ${task.state}` : null,
           },
-          // Scheduler tasks have no approval step: approvals belong to planner runs, before they dispatch
-          // any task. The buttons say so instead of pretending.
-          approve: { allowed: false, reason: NO_APPROVAL },
-          reject: { allowed: false, reason: NO_APPROVAL },
+          // Approvals belong to planner runs: enabled only for a task of a run that waits for one.
+          ...(await decisionActions(hub, viewer, root)),
         },
       });
     }, options.onError),
