@@ -360,6 +360,27 @@ quotas:
     );
     assert.match(approval.text, /^waiting for approval: ops/);
 
+    // A round's DAG (key run:<id>:round:<n>) and its steps belong to the run, when the run is really
+    // theirs (same correlation id); the same key under another correlation id is anyone's DAG.
+    const admin = { id: 'key:admin', role: 'admin', kind: 'api-key' as const };
+    const runTask = await hub.tasks.scheduler.store.getTask(runId);
+    const dagOf = async (round: number, correlationId: string) =>
+      (
+        await hub.tasks.scheduler.submit(
+          { idempotencyKey: `run:${runId}:round:${round}`, steps: [{ id: 'h', target: 'count__hits', input: {} }] },
+          { principal: admin, correlationId },
+        )
+      ).task;
+    const roundDag = await dagOf(8, runTask?.correlationId as string);
+    for (const id of [roundDag.id, roundDag.steps?.[0]?.taskId as string]) {
+      const actions = await actionsOf(id, 'admin');
+      assert.equal(actions.approve?.allowed, true, `${id}: ${JSON.stringify(actions.approve)}`);
+      assert.equal(actions.approve?.runId, runId);
+    }
+    const forged = await actionsOf((await dagOf(9, 'someone-else')).id, 'admin');
+    assert.equal(forged.approve?.allowed, false);
+    assert.match(forged.approve?.reason as string, /^not a planner run/);
+
     // The viewer's role may not call hub__approve: the button says so, and the route agrees.
     const viewer = await actionsOf(runId, 'viewer');
     assert.equal(viewer.approve?.allowed, false);
@@ -387,9 +408,15 @@ quotas:
     const hitsAfter = (await hub.auditStore.query({ tool: 'count__hits', principal: 'agent:ops' })).length;
     assert.equal(hitsAfter, hitsBefore + 1, 'the approved step ran');
 
-    const after = await actionsOf(runId, 'admin');
-    assert.equal(after.approve?.allowed, false);
-    assert.equal(after.approve?.reason, 'the run is succeeded, not waiting for approval');
-    assert.equal(after.reject?.runId, runId);
+    const approvalId = (waiting.approve?.approval as { id: string }).id;
+    const { tasks: recent } = await hub.tasks.scheduler.store.listTasks({ kind: 'task', topLevel: true, limit: 50 });
+    const resume = recent.find((t) => t.idempotencyKey === `run:${runId}:decision:${approvalId}`);
+    assert.ok(resume !== undefined && resume.id !== runId, 'the decision ran as a resume task');
+    for (const id of [runId, resume.id]) {
+      const after = await actionsOf(id, 'admin');
+      assert.equal(after.approve?.allowed, false);
+      assert.equal(after.approve?.reason, 'the run is succeeded, not waiting for approval');
+      assert.equal(after.reject?.runId, runId, id);
+    }
   });
 });
