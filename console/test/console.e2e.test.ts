@@ -211,6 +211,45 @@ if (missing !== undefined && !required) {
       await shot('07-task-dag-done');
     });
 
+    it('tasks: a planner run waiting for approval is rejected from its task page', { timeout: STEP_TIMEOUT }, async () => {
+      // roles/ops.yaml requires approval: the run plans, then waits before running anything.
+      const response = await fetch(`${hub.base}/v1/runs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ task: 'status web1', waitMs: 60_000 }),
+      });
+      const run = (await response.json()) as { runId: string; status: string };
+      assert.equal(run.status, 'awaiting_approval', JSON.stringify(run));
+      await page.goto(`${hub.base}/ui/tasks/${run.runId}`);
+      await page
+        .getByTestId('approval-request')
+        .getByText(/waiting for approval: ops/)
+        .waitFor();
+      assert.equal(await page.getByTestId('approve').isDisabled(), false);
+      await shot('07b-run-awaiting-approval');
+      await page.getByTestId('reject').click();
+      await page.getByTestId('decision-note').fill('not today');
+      await page.getByRole('dialog').getByRole('button', { name: 'Reject' }).click();
+      // The page refreshes after the decision; the run ends a moment later, when its resume task has run.
+      for (let i = 0; i < 60; i++) {
+        const reason = page.getByTestId('decision-reason');
+        if ((await reason.count()) > 0 && /the run is rejected/.test((await reason.textContent()) ?? '')) break;
+        await page.waitForTimeout(500);
+        await page.reload();
+        await page.getByRole('button', { name: 'Reject' }).waitFor();
+      }
+      await page
+        .getByTestId('decision-reason')
+        .getByText(/the run is rejected/)
+        .waitFor({ timeout: 1000 });
+      assert.equal(await page.getByTestId('approve').isDisabled(), true);
+      const ended = (await (
+        await fetch(`${hub.base}/v1/runs/${run.runId}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })
+      ).json()) as { status: string };
+      assert.equal(ended.status, 'rejected', JSON.stringify(ended));
+      await shot('07c-run-rejected');
+    });
+
     it('audit: the calls made above, searchable, over 10,000 rows paged on the server', { timeout: STEP_TIMEOUT }, async () => {
       await nav(page, 'Audit').click();
       await page.getByTestId('audit-table').waitFor();
