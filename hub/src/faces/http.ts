@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { keepAliveLonger } from '@switchboard/kit';
 import type { Hono } from 'hono';
 import {
   authInfoOfContext,
@@ -101,6 +102,7 @@ export async function serveHubHttp(hub: Hub, host: string, port: number): Promis
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: face.app.fetch, hostname: host, port }, () => resolve(s));
+    keepAliveLonger(s as never);
     s.once('error', reject);
   });
   const bound = (server.address() as AddressInfo).port;

@@ -12,6 +12,8 @@ export { structuredResult } from './result.ts';
 export { secretFromEnv } from './secrets.ts';
 export {
   closeOnSignals,
+  KEEP_ALIVE_MS,
+  keepAliveLonger,
   parseServerFlags,
   type RunningServer,
   type RunServerOptions,

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import { secretFromEnv } from '../secrets.ts';
 import { bearerGuard } from './bearer.ts';
 import type { TransportFlags } from './flags.ts';
+import { keepAliveLonger } from './keep-alive.ts';
 import { ServerMetrics } from './metrics.ts';
 
 export interface RunServerOptions {
@@ -77,6 +78,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
 function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, hostname, port }, () => resolve(server));
+    keepAliveLonger(server as never);
     server.once('error', reject);
   });
 }
