@@ -177,6 +177,9 @@ export class PostgresBackend implements SqlBackend {
   ): Promise<T> {
     await this.verify();
     const client = await this.pool.connect();
+    // A connection reset mid-call rejects the batch (answered as an error) and also emits 'error' on the
+    // checked-out client, which would crash the server without a listener; cleanUp removes it.
+    client.on('error', ignoreClientError);
     let active = true;
     const cancel = () => {
       if (active) void this.cancelBackend(client);
@@ -254,12 +257,16 @@ export class PostgresBackend implements SqlBackend {
 const ROLLBACK: readonly BatchStep[] = [{ text: 'ROLLBACK' }, { text: 'SELECT pg_advisory_unlock_all()' }];
 
 /** Ends the call's transaction if its last batch did not, resets the session, then returns the connection (or closes it). */
+const ignoreClientError = () => {};
+
 async function cleanUp(client: pg.PoolClient, mode: Mode, ended: boolean): Promise<void> {
   try {
     if (!ended) await client.query('ROLLBACK; SELECT pg_advisory_unlock_all()');
     if (mode === 'write') await client.query('DISCARD ALL'); // also releases advisory locks
+    client.off('error', ignoreClientError);
     client.release();
   } catch (error) {
+    client.off('error', ignoreClientError);
     client.release(error as Error);
   }
 }

@@ -56,6 +56,8 @@ const connOf = (client: pg.Pool | pg.PoolClient): SqlConn => ({
   },
 });
 
+const ignore = () => {};
+
 export interface PostgresStoreOptions {
   url: string;
   /** Tables live in this schema (created when missing); tests use a random one. */
@@ -92,6 +94,7 @@ export class PostgresTaskStore implements TaskStore {
     pool.on('error', () => {}); // an idle client dropped by the server: the next query reconnects
     try {
       const client = await pool.connect();
+      client.on('error', ignore); // the awaited queries below reject with the same error
       try {
         await client.query('SELECT pg_advisory_lock(hashtext($1))', [`switchboard-tasks:${schema}`]);
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
@@ -101,6 +104,7 @@ export class PostgresTaskStore implements TaskStore {
         if (!String(rows[0]?.reloptions ?? '').includes('fillfactor')) await client.query('ALTER TABLE tasks SET (fillfactor = 50)');
         await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`switchboard-tasks:${schema}`]);
       } finally {
+        client.off('error', ignore);
         client.release();
       }
     } catch (error) {
@@ -112,16 +116,24 @@ export class PostgresTaskStore implements TaskStore {
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A connection reset mid-transaction rejects the query (handled below) and also emits 'error' on
+    // the checked-out client, which would crash the process without a listener (F4 in docs/reliability.md).
+    client.on('error', ignore);
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const result = await fn(sqlTx(connOf(client), dialect));
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      // A connection that cannot even roll back is dead: destroy it rather than return it to the pool.
+      await client.query('ROLLBACK').catch((rollback: Error) => {
+        broken = rollback;
+      });
       throw error;
     } finally {
-      client.release();
+      client.off('error', ignore);
+      client.release(broken);
     }
   }
 
