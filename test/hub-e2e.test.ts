@@ -18,11 +18,20 @@ const authed = { requestInit: { headers: { Authorization: `Bearer ${adminToken}`
 type TextBlock = { type: 'text'; text: string };
 const firstText = (result: object) => ((result as { content: TextBlock[] }).content[0] as TextBlock).text;
 
+/**
+ * The hub serves after at most hub.startupWaitMs even if an upstream is still starting (a hung one must
+ * not hold every client back), so on a loaded machine the fs tools may join a moment later: poll.
+ */
 async function expectCatalogue(client: { listTools(): Promise<{ tools: { name: string }[] }> }) {
-  const names = (await client.listTools()).tools.map((tool) => tool.name);
-  for (const name of ['fs__read_file', 'fs__write_file', 'fs__list_dir', 'fs__stat', 'fs__search', 'fs__delete', 'agent__reader']) {
-    assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
+  const wanted = ['fs__read_file', 'fs__write_file', 'fs__list_dir', 'fs__stat', 'fs__search', 'fs__delete', 'agent__reader'];
+  const deadline = Date.now() + 90_000;
+  let names: string[] = [];
+  while (Date.now() < deadline) {
+    names = (await client.listTools()).tools.map((tool) => tool.name);
+    if (wanted.every((name) => names.includes(name))) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  for (const name of wanted) assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
 }
 
 describe('hub over Streamable HTTP (switchboard serve --http)', () => {
