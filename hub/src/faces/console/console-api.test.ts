@@ -408,7 +408,8 @@ quotas:
     const hitsAfter = (await hub.auditStore.query({ tool: 'count__hits', principal: 'agent:ops' })).length;
     assert.equal(hitsAfter, hitsBefore + 1, 'the approved step ran');
 
-    const approvalId = (waiting.approve?.approval as { id: string }).id;
+    const approvalId = (waiting.approve?.approval as { id: string } | undefined)?.id;
+    assert.ok(approvalId, 'the waiting run names its approval request');
     const { tasks: recent } = await hub.tasks.scheduler.store.listTasks({ kind: 'task', topLevel: true, limit: 50 });
     const resume = recent.find((t) => t.idempotencyKey === `run:${runId}:decision:${approvalId}`);
     assert.ok(resume !== undefined && resume.id !== runId, 'the decision ran as a resume task');
