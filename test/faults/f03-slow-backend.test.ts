@@ -2,8 +2,8 @@
 // times out at the upstream's per-call limit with an explicit error, and after N timeouts the breaker
 // opens and calls fail fast without reaching it. Calls to another backend keep working meanwhile
 // (their latency is printed; no timing threshold here). That the cancellation reaches the upstream is
-// proven for stdio upstreams in hub/test/upstream-resilience.test.ts; for a stateless Streamable HTTP
-// upstream (every kit server) it does not yet — the last test here is a `todo` that says so.
+// proven here for a stateless Streamable HTTP upstream (every kit server), and for stdio upstreams in
+// hub/test/upstream-resilience.test.ts.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -100,9 +100,9 @@ describe('F3: 30 s latency on one backend', () => {
     );
   });
 
-  it('the timed-out calls were cancelled on the stateless HTTP upstream', {
-    todo: 'open: a timed-out call is not cancelled on a stateless HTTP upstream (a fresh server per request: notifications/cancelled arrives as a separate POST and matches nothing); the upstream HTTP transport should abort the request stream',
-  }, () => {
+  // A stateless upstream (a fresh server per POST) cannot match notifications/cancelled; the hub also
+  // closes the request's own POST (hub/src/upstreams/cancellable-fetch.ts), which it takes as the cancel.
+  it('the timed-out calls were cancelled on the stateless HTTP upstream', () => {
     assert.equal(cancellationsSeen, 3, `the slow backend saw ${cancellationsSeen} of 3 cancellations`);
   });
 });

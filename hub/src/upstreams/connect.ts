@@ -2,6 +2,7 @@ import { delimiter, resolve } from 'node:path';
 import { StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { UpstreamSpec } from '../config/index.ts';
+import { cancellableFetch } from './cancellable-fetch.ts';
 import type { UpstreamCredentials } from './credentials.ts';
 
 export interface ConnectContext {
@@ -20,10 +21,9 @@ export interface ConnectContext {
  */
 export function openTransport(spec: UpstreamSpec, context: ConnectContext, credentials?: UpstreamCredentials): Transport {
   if ('url' in spec) {
-    const fetch = credentials?.fetch();
     return new StreamableHTTPClientTransport(new URL(spec.url), {
       requestInit: { headers: credentials?.headers() ?? spec.headers },
-      ...(fetch ? { fetch } : {}),
+      fetch: cancellableFetch(credentials?.fetch()),
     });
   }
   const [command, ...prefix] = 'server' in spec ? context.selfCommand : [spec.command];
