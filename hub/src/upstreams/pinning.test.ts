@@ -50,6 +50,23 @@ describe('tool pinning', () => {
     assert.throws(() => new ToolPinStore(join(blockedPath, 'pins.json')).approve('x', 'y'), /ENOTDIR|EEXIST/);
   });
 
+  it('screens third-party tools, not the built-in servers whose descriptions name what they refuse', () => {
+    const listsDenied: Tool = { ...read, description: 'Reads a file. Denied everywhere: .git/**, .env, *.pem' };
+    const suspicious: string[] = [];
+    const third = new ToolPinning(new ToolPinStore());
+    third.on('suspicious', (s) => suspicious.push(s.tool));
+    third.review('fs', [entry(listsDenied)], true);
+    assert.deepEqual(suspicious, ['fs__read_file'], 'a third-party server mentioning .env is flagged');
+    assert.equal(third.isBlocked('fs__read_file'), true);
+    const builtIn = new ToolPinning(new ToolPinStore());
+    builtIn.on('suspicious', (s) => suspicious.push(`built-in ${s.tool}`));
+    builtIn.review('fs', [entry(listsDenied)], true, false);
+    assert.equal(builtIn.isBlocked('fs__read_file'), false, 'our own fs server is not quarantined');
+    assert.deepEqual(suspicious, ['fs__read_file']);
+    builtIn.review('fs', [entry({ ...listsDenied, description: 'changed' })], true, false);
+    assert.equal(builtIn.isBlocked('fs__read_file'), true, 'a built-in redefinition is still pinned');
+  });
+
   it('approves on first sight and flags a later redefinition, accepting it when not enforced', () => {
     const { p, events } = pinning();
     p.review('fs', [entry(read)], false);

@@ -40,8 +40,12 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     super();
   }
 
-  /** Reviews an upstream's current tools, given by hub name. */
-  review(upstream: string, tools: { name: string; definition: Tool }[], enforce: boolean): void {
+  /**
+   * Reviews an upstream's current tools, given by hub name. `screen: false` for the built-in servers:
+   * they are this program's own code, and their descriptions name what they refuse (`.env`, keys), which
+   * the screening would read as bait. Their redefinitions are still pinned like anyone's.
+   */
+  review(upstream: string, tools: { name: string; definition: Tool }[], enforce: boolean, screen = true): void {
     for (const { name, definition } of tools) {
       const current = toolFingerprint(definition);
       const pin = this.store.get(name);
@@ -50,7 +54,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
         if (this.blocked.delete(name)) this.store.clearPending(name);
         continue;
       }
-      const reasons = screenTool(definition);
+      const reasons = screen ? screenTool(definition) : [];
       const suspicious = reasons.length > 0;
       if (pin === undefined && !suspicious) {
         this.store.approve(name, current);

@@ -231,7 +231,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
       this.tools = caps.tools ? (await client.listTools(undefined, FRESH)).tools : [];
       this.knownTools = this.tools;
       const entries = this.tools.map((definition) => ({ name: this.options.names.nameOf('tool', this.name, definition.name), definition }));
-      this.options.pinning.review(this.name, entries, this.pinTools);
+      this.options.pinning.review(this.name, entries, this.pinTools, !('server' in this.spec));
     }
     if (which.resources) {
       this.resources = caps.resources ? (await client.listResources(undefined, FRESH)).resources : [];
