@@ -35,7 +35,8 @@ const STEP_TIMEOUT = 300_000;
 
 if (missing !== undefined && !required) {
   describe('web console in a browser', () => {
-    it('is skipped', (t) => t.skip(missing));
+    // Prints why; with REQUIRE_SERVICES=1 (CI) this branch is not taken and a missing browser fails the suite.
+    it(`skipped: ${missing} (set REQUIRE_SERVICES=1 to make this a failure)`, (t) => t.skip(missing));
   });
 } else {
   describe('web console in a browser (headless Chromium, mock hub)', { timeout: 900_000 }, () => {
