@@ -141,6 +141,8 @@ async function bullmq(workers: number): Promise<number> {
 }
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** `BENCH_SYSTEMS=postgres,pgBoss` runs only those (a pair's figure needs both of its systems). */
+const SYSTEMS = new Set((process.env.BENCH_SYSTEMS ?? 'sqlite,postgres,pgBoss,bullmq').split(',').map((s) => s.trim()));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /**
@@ -151,12 +153,10 @@ export async function run(): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
   for (const workers of [1, 4]) {
     const samples = { sqlite: [] as number[], postgres: [] as number[], pgBoss: [] as number[], bullmq: [] as number[] };
-    for (let round = 0; round < ROUNDS; round++) {
-      samples.sqlite.push(await sqlite(workers));
-      samples.postgres.push(await postgres(workers));
-      samples.pgBoss.push(await pgBoss(workers));
-      samples.bullmq.push(await bullmq(workers));
-    }
+    const systems = { sqlite, postgres, pgBoss, bullmq };
+    for (let round = 0; round < ROUNDS; round++)
+      for (const [name, measure] of Object.entries(systems))
+        if (SYSTEMS.has(name)) samples[name as keyof typeof samples].push(await measure(workers));
     const rates = {
       sqlite: median(samples.sqlite),
       postgres: median(samples.postgres),
@@ -165,12 +165,14 @@ export async function run(): Promise<BenchFigure[]> {
     };
     const round = (n: number) => Math.round(n);
     const label = `${workers} worker${workers > 1 ? 's' : ''}, ${TASKS} tasks, median of ${ROUNDS}`;
-    figures.push({
-      name: `scheduler no-op tasks/s on Postgres, ${label}`,
-      ratioOf: 'switchboard-postgres / pg-boss',
-      ratio: rates.postgres / rates.pgBoss,
-      figures: { switchboardPostgres: round(rates.postgres), pgBoss: round(rates.pgBoss) },
-    });
+    if (SYSTEMS.has('postgres') && SYSTEMS.has('pgBoss'))
+      figures.push({
+        name: `scheduler no-op tasks/s on Postgres, ${label}`,
+        ratioOf: 'switchboard-postgres / pg-boss',
+        ratio: rates.postgres / rates.pgBoss,
+        figures: { switchboardPostgres: round(rates.postgres), pgBoss: round(rates.pgBoss) },
+      });
+    if (!SYSTEMS.has('sqlite') || !SYSTEMS.has('bullmq')) continue;
     figures.push({
       name: `scheduler no-op tasks/s vs BullMQ (Redis), ${label}`,
       ratioOf: 'switchboard-sqlite / bullmq',
@@ -178,8 +180,9 @@ export async function run(): Promise<BenchFigure[]> {
       figures: {
         switchboardSqlite: round(rates.sqlite),
         bullmq: round(rates.bullmq),
-        switchboardPostgres: round(rates.postgres),
-        postgresOverBullmq: (rates.postgres / rates.bullmq).toFixed(2),
+        ...(SYSTEMS.has('postgres')
+          ? { switchboardPostgres: round(rates.postgres), postgresOverBullmq: (rates.postgres / rates.bullmq).toFixed(2) }
+          : {}),
       },
     });
   }
