@@ -1,9 +1,10 @@
 import { delimiter, resolve } from 'node:path';
-import { StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import type { Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { UpstreamSpec } from '../config/index.ts';
 import { cancellableFetch } from './cancellable-fetch.ts';
 import type { UpstreamCredentials } from './credentials.ts';
+import { DirectHttpTransport } from './direct-http.ts';
 
 export interface ConnectContext {
   /** How to start this program itself: argv prefix for built-in servers, e.g. [node, bin/switchboard.mjs]. */
@@ -21,10 +22,12 @@ export interface ConnectContext {
  */
 export function openTransport(spec: UpstreamSpec, context: ConnectContext, credentials?: UpstreamCredentials): Transport {
   if ('url' in spec) {
-    return new StreamableHTTPClientTransport(new URL(spec.url), {
-      requestInit: { headers: credentials?.headers() ?? spec.headers },
-      fetch: cancellableFetch(credentials?.fetch()),
-    });
+    const authFetch = credentials?.fetch();
+    return new DirectHttpTransport(
+      new URL(spec.url),
+      { requestInit: { headers: credentials?.headers() ?? spec.headers }, fetch: cancellableFetch(authFetch) },
+      authFetch === undefined,
+    );
   }
   const [command, ...prefix] = 'server' in spec ? context.selfCommand : [spec.command];
   if (command === undefined) throw new Error('selfCommand is empty');

@@ -5,6 +5,7 @@ import { namespaceResultUris } from '../catalog/rewrite.ts';
 import { type CallOutcome, CORRELATION_META_KEY, endSpan, type Telemetry, traceparentOf } from '../telemetry/index.ts';
 import type { CircuitBreaker } from './breaker.ts';
 import type { CallOptions, InFlightCalls } from './caller.ts';
+import { DirectHttpTransport, NOT_TAKEN } from './direct-http.ts';
 import { classifyFault } from './faults.ts';
 import type { ToolPinning } from './pinning.ts';
 import type { ProgressRouter } from './progress.ts';
@@ -14,6 +15,8 @@ import type { Resilience } from './resilience.ts';
 export interface UpstreamLink {
   name: string;
   state: string;
+  /** The protocol era of the live connection (`legacy`: 2025, initialize). */
+  era: 'legacy' | 'modern' | undefined;
   client: Client | undefined;
   resilience: Resilience;
   breaker: CircuitBreaker;
@@ -163,9 +166,13 @@ export async function forwardToolCall(
         'name',
       );
     }
-    const result = (await forwardRequest(link, tool, { ...options, traceContext: context }, (client, request) =>
-      client.callTool({ name: tool, arguments: args, _meta: request.meta }, request),
-    )) as CallToolResult;
+    const result = (await forwardRequest(link, tool, { ...options, traceContext: context }, async (client, request) => {
+      const direct = directTransportOf(link, client, options);
+      const answer = direct
+        ? await direct.callTool(client, tool, args, { ...request, timeout: request.timeout ?? link.resilience.timeoutMs })
+        : NOT_TAKEN;
+      return answer === NOT_TAKEN ? client.callTool({ name: tool, arguments: args, _meta: request.meta }, request) : answer;
+    })) as CallToolResult;
     if (result.isError) {
       outcome = 'error';
       code = errorOfResult(result)?.code ?? 'TOOL_ERROR';
@@ -185,6 +192,17 @@ export async function forwardToolCall(
     });
     endSpan(span, outcome === 'ok' ? undefined : { ...(code ? { code } : {}), message: outcome });
   }
+}
+
+/**
+ * The transport for the direct path (direct-http.ts), when this call may take it: an HTTP upstream of
+ * the 2025 era without an auth fetch, and no progress wanted (progress tokens belong to the SDK's
+ * request table).
+ */
+function directTransportOf(link: UpstreamLink, client: Client, options: CallOptions): DirectHttpTransport | undefined {
+  const transport = client.transport;
+  if (!(transport instanceof DirectHttpTransport) || !transport.direct || link.era !== 'legacy' || options.onprogress) return undefined;
+  return transport;
 }
 
 /** The upstream answered with a JSON-RPC error: keep its message, name the upstream, map the code. */

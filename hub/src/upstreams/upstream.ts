@@ -320,6 +320,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     return {
       name: this.name,
       state: this.state,
+      era: this.era,
       client: this.client,
       resilience: this.resilience,
       breaker: this.breaker,
