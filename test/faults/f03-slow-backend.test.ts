@@ -82,6 +82,12 @@ describe('F3: 30 s latency on one backend', () => {
       assert.match(outcome.text, /TIMEOUT|did not answer/i, outcome.text);
       assert.match(outcome.text, /slow/);
     }
+    // The timed-out calls' cancellations reach the backend a moment after their errors reach us.
+    await waitFor(
+      'the timed-out calls to end on the slow backend',
+      async () => (await readAgain(() => (slow as Probe).state())).waiting === 0,
+      10_000,
+    );
     const before = await readAgain(() => (slow as Probe).state());
     const fastFail = await outcomeText(client.callTool({ name: 'slow__wait_for_cancel', arguments: {} }));
     assert.equal(fastFail.isError, true);

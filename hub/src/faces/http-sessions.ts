@@ -8,6 +8,7 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import type { ToolView } from '../catalog/index.ts';
+import { cancelDirect, serveDirect } from './direct-call.ts';
 import type { SessionRecord, SessionStore } from './session-store/index.ts';
 import type { Session, SessionRegistry } from './sessions.ts';
 
@@ -23,13 +24,15 @@ export interface HttpSessionOptions {
   now?: () => number;
 }
 
-interface Live {
+export interface Live {
   transport: WebStandardStreamableHTTPServerTransport;
   server: Server;
   lastSeen: number;
   /** Who opened it: only the same principal may use it (a leaked session id is not a credential). */
   owner: string | undefined;
   view: string;
+  /** tools/call requests served directly (direct-call.ts), by JSON-RPC id: a cancellation must reach them. */
+  direct: Map<string | number, AbortController>;
 }
 
 /** Request id of the `initialize` a replica replays to rebuild a session it did not open. */
@@ -72,6 +75,11 @@ export class HttpSessions {
       if (live === undefined)
         return jsonRpcError(404, -32001, 'Session not found (expired or closed); start a new session with initialize');
       live.lastSeen = this.now();
+      if (request.method === 'POST') {
+        const direct = serveDirect(live, request, parsedBody);
+        if (direct !== undefined) return direct;
+        cancelDirect(live, parsedBody);
+      }
       return live.transport.handleRequest(request, { parsedBody, ...auth });
     }
     if (request.method === 'POST' && isInitializeRequest(parsedBody)) return this.open(request, parsedBody, authInfo, view);
@@ -181,7 +189,7 @@ export class HttpSessions {
       },
       onsessionclosed: (id) => this.drop(id, true),
     });
-    const live: Live = { transport, server, lastSeen: this.now(), owner: ownerOf(authInfo), view: view.key };
+    const live: Live = { transport, server, lastSeen: this.now(), owner: ownerOf(authInfo), view: view.key, direct: new Map() };
     transport.onclose = () => {
       if (session) this.drop(session.id, false);
     };

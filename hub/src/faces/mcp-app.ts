@@ -1,6 +1,6 @@
 import { hostHeaderValidation, localhostHostValidation, localhostOriginValidation, originValidation } from '@modelcontextprotocol/hono';
 import { DEFAULT_MAX_REQUEST_BODY_SIZE, isJsonContentType, readRequestBody } from '@modelcontextprotocol/server';
-import { Hono } from 'hono';
+import { Hono, type HonoRequest } from 'hono';
 import { DEFAULT_JSON_SHAPE_LIMITS, type JsonShapeLimits, jsonShapeViolation } from './json-shape.ts';
 
 export interface McpAppOptions {
@@ -32,11 +32,11 @@ export function createMcpApp(options: McpAppOptions): Hono {
   else if (LOOPBACK.includes(host)) app.use('*', localhostOriginValidation());
   app.use('*', async (c, next) => {
     if (!isJsonContentType(c.req.header('content-type'))) return next();
-    const body = await readRequestBody(c.req.raw.clone(), maxBytes);
-    if (body.tooLarge) return c.json(rpcError(-32000, `Payload Too Large: Request body must not exceed ${maxBytes} bytes`), 413);
+    const text = await boundedBody(c.req, maxBytes);
+    if (text === undefined) return c.json(rpcError(-32000, `Payload Too Large: Request body must not exceed ${maxBytes} bytes`), 413);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body.text);
+      parsed = JSON.parse(text);
     } catch (error) {
       return c.json(rpcError(-32700, `Parse error: ${(error as Error).message}`), 400);
     }
@@ -46,6 +46,18 @@ export function createMcpApp(options: McpAppOptions): Hono {
     return next();
   });
   return app;
+}
+
+/**
+ * The body as text, or undefined when it is over `maxBytes` (never read past that). With a
+ * Content-Length (the usual case) the length is checked first and the body read straight from the
+ * socket, cached for later readers (c.req.json()); a chunked body is read as a stream, up to the limit.
+ */
+async function boundedBody(req: HonoRequest, maxBytes: number): Promise<string | undefined> {
+  const declared = req.header('content-length');
+  if (declared !== undefined && /^\d+$/.test(declared)) return Number(declared) > maxBytes ? undefined : req.text();
+  const body = await readRequestBody(req.raw.clone(), maxBytes);
+  return body.tooLarge ? undefined : body.text;
 }
 
 function rpcError(code: number, message: string) {

@@ -1,4 +1,11 @@
-import { type AuthInfo, createMcpHandler, isLegacyRequest, legacyStatelessFallback, type Server } from '@modelcontextprotocol/server';
+import {
+  type AuthInfo,
+  createMcpHandler,
+  isLegacyRequest,
+  legacyStatelessFallback,
+  type Server,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from '@modelcontextprotocol/server';
 import { ToolView } from '../catalog/index.ts';
 import type { Hub } from '../hub.ts';
 import type { Principal } from '../policy/index.ts';
@@ -91,7 +98,8 @@ export function createMcpEndpoint(hub: Hub, options: McpEndpointOptions): McpEnd
       const view = viewOfUrl(hub, new URL(request.url));
       if ('error' in view) return jsonRpcError(view.status, -32602, view.error);
       const auth = authInfo ? { authInfo } : {};
-      if (!(await isLegacyRequest(request, parsedBody))) return modern.fetch(request, { parsedBody, ...auth });
+      if (!inSession(request, parsedBody) && !(await isLegacyRequest(request, parsedBody)))
+        return modern.fetch(request, { parsedBody, ...auth });
       let sessions: HttpSessions | undefined;
       try {
         sessions = await opening;
@@ -116,6 +124,24 @@ export function createMcpEndpoint(hub: Hub, options: McpEndpointOptions): McpEnd
       await registry.close();
     },
   };
+}
+
+/**
+ * A well-formed request in a 2025-era session (a session id and a 2025 protocol version): the SDK's classifier
+ * would say legacy too, after a schema pass over the body that under load cost more than the rest
+ * of the request's routing. The 2026-07-28 revision has no sessions.
+ */
+function inSession(request: Request, body: unknown): boolean {
+  const message = body as { id?: unknown; method?: unknown } | null;
+  const wellFormed = typeof message?.method === 'string' && (typeof message.id === 'string' || typeof message.id === 'number');
+  const version = request.headers.get('mcp-protocol-version');
+  return (
+    wellFormed &&
+    request.headers.get('mcp-session-id') !== null &&
+    version !== null &&
+    version < '2026' &&
+    SUPPORTED_PROTOCOL_VERSIONS.includes(version)
+  );
 }
 
 /** The view `/mcp[/<profile>][?tools=…]` asks for, or why it cannot be served (404 unknown profile, 400 bad glob). */

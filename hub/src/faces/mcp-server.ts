@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { type Progress, ProtocolError, ProtocolErrorCode, Server, type ServerContext, type Tool } from '@modelcontextprotocol/server';
+import {
+  type CallToolRequestParams,
+  type CallToolResult,
+  type Progress,
+  ProtocolError,
+  ProtocolErrorCode,
+  Server,
+  type ServerContext,
+  type Tool,
+} from '@modelcontextprotocol/server';
 import type { ToolView } from '../catalog/index.ts';
 import { FIND_TOOLS, unwrapCall } from '../discovery/index.ts';
 import { type Hub, UnknownToolError } from '../hub.ts';
@@ -19,6 +28,25 @@ export interface HubMcpServerOptions {
   mayUse?: (upstream: string) => boolean;
   /** The profile / `?tools=` narrowing this caller came through; default: every tool its role allows. */
   view?: ToolView;
+}
+
+interface ToolCallContext {
+  signal: AbortSignal;
+  caller: CallerChannel;
+  progress?: { onprogress: (progress: Progress) => void; flushed: () => Promise<void> } | undefined;
+}
+
+/**
+ * A session's tools/call served without the SDK's transport and dispatch (http-sessions.ts answers it
+ * as plain JSON): undefined when this session's calls need a stream (its client takes sampling or
+ * elicitation). Same handler as the SDK path, so policy, audit, views and spans are the same.
+ */
+export type DirectToolCall = (params: CallToolRequestParams, signal: AbortSignal) => Promise<CallToolResult> | undefined;
+
+const directCalls = new WeakMap<Server, DirectToolCall>();
+
+export function directToolCallOf(server: Server): DirectToolCall | undefined {
+  return directCalls.get(server);
 }
 
 /** Caller-supplied per-call timeout, in `_meta`; the upstream's own timeout still caps it. */
@@ -53,8 +81,8 @@ export function createHubMcpServer(hub: Hub, principal: Principal, options: HubM
   server.setRequestHandler('tools/list', async () => ({
     tools: view ? listedTools(hub, principal, view, found) : hub.listTools(principal),
   }));
-  server.setRequestHandler('tools/call', async (request, ctx) => {
-    const { name, arguments: args = {}, _meta } = request.params;
+  const callTool = async (params: CallToolRequestParams, call: ToolCallContext): Promise<CallToolResult> => {
+    const { name, arguments: args = {}, _meta } = params;
     const meta = _meta as Record<string, unknown> | undefined;
     const correlationId = correlationIdFrom(meta);
     const { span, context } = hub.telemetry.tracer.startSpan(`tools/call ${name}`, {
@@ -64,13 +92,13 @@ export function createHubMcpServer(hub: Hub, principal: Principal, options: HubM
     });
     try {
       if (view !== undefined && !viewAdmits(hub, view, unwrapCall(name, args)?.name ?? name)) throw new UnknownToolError(name);
-      const progress = progressOf(ctx);
+      const { progress } = call;
       const result = await hub.callTool(name, args, {
         principal,
         correlationId,
-        signal: ctx.mcpReq.signal,
+        signal: call.signal,
         traceContext: context,
-        caller: callerChannel(server, ctx, options.session?.()),
+        caller: call.caller,
         ...timeoutOf(meta),
         ...(progress ? { onprogress: progress.onprogress } : {}),
         ...(view ? { admits: (tool: Tool) => view.admits(factsOf(hub, tool)) } : {}),
@@ -88,6 +116,20 @@ export function createHubMcpServer(hub: Hub, principal: Principal, options: HubM
       }
       throw error;
     }
+  };
+  server.setRequestHandler('tools/call', (request, ctx) =>
+    callTool(request.params, {
+      signal: ctx.mcpReq.signal,
+      caller: callerChannel(server, ctx, options.session?.()),
+      progress: progressOf(ctx),
+    }),
+  );
+  directCalls.set(server, (params, signal) => {
+    const session = options.session?.();
+    const capabilities = server.getClientCapabilities();
+    // Mid-call requests to the caller travel on the call's own response stream.
+    if (session === undefined || capabilities?.sampling !== undefined || capabilities?.elicitation !== undefined) return undefined;
+    return callTool(params, { signal, caller: sessionChannel(session) });
   });
   registerPassThrough(server, hub, { ...options, mayUse: options.mayUse ?? upstreamsOf(hub, principal, view) });
   return server;
@@ -163,6 +205,12 @@ function callerChannel(server: Server, ctx: ServerContext, session: Session | un
     // caller gets those of its own call, filtered by the level its request carries.
     ...(session === undefined ? { log: (params) => void ctx.mcpReq.log(params.level, params.data, params.logger).catch(() => {}) } : {}),
   };
+}
+
+/** A session caller that takes no mid-call requests; its log lines come from the registry. */
+function sessionChannel(session: Session): CallerChannel {
+  const refuse = () => Promise.reject(new Error('this caller takes no requests from upstreams'));
+  return { id: session.id, canSample: false, canElicit: false, sample: refuse, elicit: refuse };
 }
 
 function timeoutOf(meta: Record<string, unknown> | undefined): { timeoutMs?: number } {
