@@ -4,7 +4,7 @@
 // that same process, so the difference is the hub's own cost (policy, quota, audit, breaker,
 // metrics, a log line per call). Halves alternate (direct, hub, direct, hub) so machine noise hits both.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -118,6 +118,19 @@ export interface ProfileResult {
   hub: SideFigures;
   /** hub p95 − direct p95, ms. */
   overheadP95Ms: number;
+  /** The hub's CPU time per call through it (ms), where /proc tells. */
+  hubCpuMsPerCall?: number;
+}
+
+/** user + system CPU time of a process so far, in ms (Linux /proc; clock ticks are 10 ms). */
+export function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 function figuresOf(phase: Phase, calls: number): SideFigures {
@@ -136,6 +149,8 @@ function figuresOf(phase: Phase, calls: number): SideFigures {
 export interface LoadStack {
   upstreamUrl: string;
   hubUrl: string;
+  /** CPU time (ms) the hub process has used so far; undefined where /proc is missing. */
+  hubCpuMs(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -161,6 +176,7 @@ export async function startLoadStack(): Promise<LoadStack> {
   return {
     upstreamUrl: upstream.url,
     hubUrl: started.url,
+    hubCpuMs: () => cpuMsOf(started.child.pid),
     async close() {
       const exited = (child: ChildProcess) =>
         child.exitCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -183,12 +199,24 @@ export async function runProfile(stack: LoadStack, profile: { calls: number; cli
     const first = Math.floor(profile.calls / 2);
     const second = profile.calls - first;
     const d1 = await callMany(direct, 'echo', first);
+    const cpu0 = stack.hubCpuMs();
     const h1 = await callMany(viaHub, 'echo__echo', first);
+    const cpu1 = stack.hubCpuMs();
     const d2 = await callMany(direct, 'echo', second);
+    const cpu2 = stack.hubCpuMs();
     const h2 = await callMany(viaHub, 'echo__echo', second);
+    const cpu3 = stack.hubCpuMs();
     const d = figuresOf(merge(d1, d2), profile.calls);
     const h = figuresOf(merge(h1, h2), profile.calls);
-    return { ...profile, direct: d, hub: h, overheadP95Ms: h.p95Ms - d.p95Ms };
+    const hubCpu =
+      cpu0 === undefined || cpu1 === undefined || cpu2 === undefined || cpu3 === undefined ? undefined : cpu1 - cpu0 + (cpu3 - cpu2);
+    return {
+      ...profile,
+      direct: d,
+      hub: h,
+      overheadP95Ms: h.p95Ms - d.p95Ms,
+      ...(hubCpu === undefined ? {} : { hubCpuMsPerCall: hubCpu / profile.calls }),
+    };
   } finally {
     await Promise.allSettled([...direct, ...viaHub].map((c) => c.close()));
   }

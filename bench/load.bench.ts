@@ -32,6 +32,7 @@ function figureOf(r: ProfileResult): BenchFigure {
       directP99Ms: r.direct.p99Ms,
       hubP99Ms: r.hub.p99Ms,
       overheadP95Ms: r.overheadP95Ms,
+      ...(r.hubCpuMsPerCall === undefined ? {} : { hubCpuMsPerCall: r.hubCpuMsPerCall }),
       errors: r.direct.errors + r.hub.errors,
     },
   };

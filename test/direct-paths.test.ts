@@ -7,9 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { type Probe, startHttpProbe } from '../../test/faults/support-hub.ts';
-import { DirectHttpTransport } from '../src/upstreams/direct-http.ts';
-import { firstText, type RunningHub, startHub, waitFor } from './support/harness.ts';
+import { DirectHttpTransport } from '../hub/src/upstreams/direct-http.ts';
+import { firstText, type RunningHub, startHub, waitFor } from '../hub/test/support/harness.ts';
+import { type Probe, startHttpProbe } from './faults/support-hub.ts';
 
 const VERSION = '2025-11-25';
 
