@@ -298,7 +298,6 @@ export class Hub {
     const wrapped = this.policy.canSee(options.principal, 'hub__call_tool') ? unwrapCall(name, args) : undefined;
     if (wrapped !== undefined) return this.callTool(wrapped.name, wrapped.args, options);
     const started = performance.now();
-    const log = this.logger.child({ correlationId: options.correlationId, tool: name });
     const topLevel = (options.depth ?? 0) === 0;
     if (topLevel) this.inFlight++;
     let result: CallToolResult;
@@ -312,8 +311,16 @@ export class Hub {
       if (topLevel) this.callEnded();
     }
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
-    log.info(
-      { outcome: result.isError ? 'error' : 'ok', durationMs, depth: options.depth ?? 0, principal: options.principal.id },
+    // One line per call, fields inline: a child logger per call cost more than the line itself.
+    this.logger.info(
+      {
+        correlationId: options.correlationId,
+        tool: name,
+        outcome: result.isError ? 'error' : 'ok',
+        durationMs,
+        depth: options.depth ?? 0,
+        principal: options.principal.id,
+      },
       'tool call',
     );
     for (const listener of this.callListeners)

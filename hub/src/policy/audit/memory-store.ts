@@ -1,13 +1,21 @@
 import { DEFAULT_AUDIT_LIMIT, matchesQuery } from './filter.ts';
 import type { AuditFinish, AuditQuery, AuditRecord, AuditStart, AuditStore } from './types.ts';
 
-/** Keeps records in this process only (`audit.store: memory`): for tests and throwaway hubs. */
+/** How many records the memory store keeps (the newest). */
+export const MEMORY_AUDIT_CAPACITY = 10_000;
+
+/**
+ * Keeps the newest records in this process only (`audit.store: memory`): for tests and throwaway
+ * hubs. Bounded, so a long-running hub does not grow without end (the oldest go first).
+ */
 export class MemoryAuditStore implements AuditStore {
   readonly kind = 'memory';
   private readonly records = new Map<string, AuditRecord>();
 
+  constructor(private readonly capacity = MEMORY_AUDIT_CAPACITY) {}
+
   async begin(start: AuditStart): Promise<void> {
-    this.records.set(start.id, { ...start, argKeys: [...start.argKeys], outcome: 'unfinished' });
+    this.keep(start.id, { ...start, argKeys: [...start.argKeys], outcome: 'unfinished' });
   }
 
   async finish(id: string, finish: AuditFinish): Promise<void> {
@@ -16,7 +24,13 @@ export class MemoryAuditStore implements AuditStore {
   }
 
   async record(start: AuditStart, finish: AuditFinish): Promise<void> {
-    this.records.set(start.id, { ...start, argKeys: [...start.argKeys], ...finish });
+    this.keep(start.id, { ...start, argKeys: [...start.argKeys], ...finish });
+  }
+
+  private keep(id: string, record: AuditRecord): void {
+    this.records.set(id, record);
+    // A Map iterates in insertion order: the first key is the oldest record.
+    if (this.records.size > this.capacity) this.records.delete(this.records.keys().next().value as string);
   }
 
   async query(query: AuditQuery): Promise<AuditRecord[]> {
