@@ -90,6 +90,9 @@ export class Scheduler {
           this.publish(events);
         },
         finished: (done, now) => this.finished(done, now),
+        recheck: async (ids) => {
+          if (this.store.recheckGroups) this.publish(await this.store.recheckGroups(ids, this.clock.now()));
+        },
         onError: (error, where) => this.reportError(error, where),
       },
     );
@@ -279,7 +282,8 @@ export class Scheduler {
   /** After the fast path recorded final outcomes: publish, then the general rules for dependants and groups it left. */
   private async finished(done: FinalCompletion, now: number): Promise<void> {
     this.publish(done.events);
-    if (done.recheck?.length && this.store.recheckGroups) this.publish(await this.store.recheckGroups(done.recheck, now));
+    // A worker's next claim takes these along (or, when none comes soon, a statement of their own).
+    if (done.recheck?.length && this.store.recheckGroups) this.pool.recheck(done.recheck);
     if (done.withDependants.length)
       await this.write((tx) => this.lifecycle.afterFinal(tx, done.withDependants, now).then((changes) => ({ changes })));
     if (done.groups.length) await this.write((tx) => this.lifecycle.settleGroups(tx, done.groups, now).then((changes) => ({ changes })));

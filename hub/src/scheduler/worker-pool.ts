@@ -24,6 +24,8 @@ export interface WorkerPoolHooks {
   claimed(tasks: ClaimedTask[], events: TaskEvent[]): void;
   /** Final outcomes the store recorded together with a claim: publish, then dependants and groups. */
   finished(done: FinalCompletion, now: number): Promise<void>;
+  /** Settles these groups if all their members are final, in a statement of its own, and publishes. */
+  recheck(ids: string[]): Promise<void>;
   onError(error: unknown, where: string): void;
 }
 
@@ -32,6 +34,9 @@ interface Running {
   controller: AbortController;
   cancelDeadline: () => void;
 }
+
+/** How long a group recheck waits for a claim to take it along before it gets a statement of its own. */
+const RECHECK_DELAY_MS = 5;
 
 /**
  * Claims tasks and runs them through the executor within the concurrency limits, renews their leases,
@@ -46,11 +51,16 @@ export class WorkerPool {
   private claiming = false;
   private loops: Promise<void>[] = [];
   private waiters: (() => void)[] = [];
+  /** Counts wake() calls, so a loop whose claim was in flight at a wake does not go idle after it. */
+  private wakes = 0;
   private pending: Outcome[] = [];
   private readonly flushing = new Set<Promise<void>>();
   /** Claims that also record outcomes, and the follow-ups of those outcomes. */
   private readonly carrying = new Set<Promise<unknown>>();
   private cancelRenewal: (() => void) | undefined;
+  /** Groups to look at again (FinalCompletion.recheck), for the next claim to take along. */
+  private rechecks = new Set<string>();
+  private recheckTimer: NodeJS.Timeout | undefined;
   private inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -71,6 +81,7 @@ export class WorkerPool {
 
   /** New work may be claimable (a submit, a release, a retry falling due). */
   wake(): void {
+    this.wakes++;
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
@@ -85,13 +96,51 @@ export class WorkerPool {
     for (const id of ids) this.running.get(id)?.controller.abort(new TaskAbort(reason));
   }
 
+  /**
+   * Groups a committed completion may have left unsettled (another statement finished their last
+   * members at the same time). The next claim takes them along; a claim that does not come within a
+   * few milliseconds (workers idle or all busy) leaves them to a statement of their own.
+   */
+  recheck(ids: readonly string[]): void {
+    for (const id of ids) this.rechecks.add(id);
+    if (this.recheckTimer === undefined && this.rechecks.size > 0) {
+      this.recheckTimer = setTimeout(() => {
+        this.recheckTimer = undefined;
+        this.flushRechecks();
+      }, RECHECK_DELAY_MS);
+    }
+  }
+
+  private takeRechecks(): string[] {
+    const ids = [...this.rechecks];
+    this.rechecks.clear();
+    if (this.recheckTimer !== undefined) clearTimeout(this.recheckTimer);
+    this.recheckTimer = undefined;
+    return ids;
+  }
+
+  private flushRechecks(): void {
+    const ids = this.takeRechecks();
+    if (ids.length === 0) return;
+    const done = this.hooks.recheck(ids).catch((error) => this.hooks.onError(error, 'complete'));
+    this.carrying.add(done);
+    void done.finally(() => this.carrying.delete(done));
+  }
+
   get runningCount(): number {
     return this.running.size;
   }
 
   /** Resolves once nothing runs or waits to be recorded here. */
   async drained(): Promise<void> {
-    while (this.inFlight.size > 0 || this.flushing.size > 0 || this.carrying.size > 0 || this.pending.length > 0) {
+    while (
+      this.inFlight.size > 0 ||
+      this.flushing.size > 0 ||
+      this.carrying.size > 0 ||
+      this.pending.length > 0 ||
+      this.rechecks.size > 0
+    ) {
+      this.flushRechecks();
       await Promise.allSettled([...this.inFlight, ...this.flushing, ...this.carrying]);
     }
   }
@@ -127,6 +176,7 @@ export class WorkerPool {
         continue;
       }
       this.reserved += limit;
+      const wakes = this.wakes;
       let claimed: ClaimedTask[] = [];
       try {
         claimed = await this.claim(limit, excluded);
@@ -135,7 +185,8 @@ export class WorkerPool {
       } finally {
         this.reserved -= limit;
       }
-      if (claimed.length < limit) await this.idle();
+      // New work that arrived while the claim was in flight (its statement may not have seen it): look again.
+      if (claimed.length < limit && this.wakes === wakes) await this.idle();
     }
   }
 
@@ -147,11 +198,12 @@ export class WorkerPool {
     const now = this.clock.now();
     const request = { owner: this.options.owner, now, leaseMs: this.options.leaseMs, limit, excludeRoles: excluded };
     const finals = this.store.claimAndComplete ? this.takeFinals() : [];
+    const recheck = this.store.claimAndComplete ? this.takeRechecks() : [];
     let result: ClaimResult;
-    if (finals.length === 0) result = await this.store.claim(request);
+    if (finals.length === 0 && recheck.length === 0) result = await this.store.claim(request);
     else {
       const both = this.store.claimAndComplete?.(
-        request,
+        recheck.length > 0 ? { ...request, recheck } : request,
         finals.map((f) => f.final),
         now,
       ) as Promise<ClaimAndCompleteResult>;
@@ -162,6 +214,7 @@ export class WorkerPool {
       } catch (error) {
         this.pending.push(...finals.map((f) => f.outcome));
         this.flushSoon();
+        this.recheck(recheck);
         throw error;
       } finally {
         this.carrying.delete(both);

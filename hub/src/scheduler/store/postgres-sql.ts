@@ -5,6 +5,11 @@ import { TASK_COLUMNS } from './sql-rows.ts';
 
 const OPEN = `('blocked', 'queued', 'running')`;
 const FINAL = `('succeeded', 'failed', 'cancelled', 'timed_out')`;
+/**
+ * `state = 'running'` written so that it does not match the predicate of `tasks_running`: rows looked up
+ * by key are found by key, not by reading every running task (and the dead versions in that index).
+ */
+const RUNNING = (alias: string) => `${alias}.state || '' = 'running'`;
 
 /**
  * Records a worker's final outcomes and claims its next tasks, in one statement.
@@ -31,7 +36,8 @@ WITH input AS (
 done AS (
   UPDATE tasks t SET state = i.state, result = i.result, error = i.error, lease_owner = NULL, lease_until = NULL,
     updated_at = $2, finished_at = $2
-  FROM input i WHERE t.id = i.id AND t.state = 'running' AND t.lease_owner = i.owner AND t.attempts = i.attempt
+  FROM input i WHERE t.id = ANY(ARRAY(SELECT id FROM input)) AND t.id = i.id AND ${RUNNING('t')} AND t.lease_owner = i.owner
+    AND t.attempts = i.attempt
   RETURNING t.id, t.parent_id, t.step_id, t.state, t.attempts, t.error, i.ord),
 finishing AS MATERIALIZED (SELECT parent_id, count(*) AS n FROM done WHERE parent_id IS NOT NULL GROUP BY parent_id),
 counted AS MATERIALIZED (
@@ -43,15 +49,18 @@ member_states AS MATERIALIZED (
   SELECT g.id AS group_id, e.ord, COALESCE(d.state, m.state) AS state, COALESCE(d.error, m.error) AS error
   FROM candidates c JOIN tasks g ON g.id = c.id AND g.state = 'running'
   CROSS JOIN LATERAL jsonb_array_elements_text(g.members::jsonb) WITH ORDINALITY AS e(member_id, ord)
-  LEFT JOIN tasks m ON m.id = e.member_id LEFT JOIN done d ON d.id = e.member_id),
+  LEFT JOIN LATERAL (SELECT x.state, x.error FROM tasks x WHERE x.id = e.member_id LIMIT 1) m ON true
+  LEFT JOIN done d ON d.id = e.member_id),
 settled AS MATERIALIZED (
   SELECT group_id, CASE WHEN bool_or(state = 'failed') THEN 'failed' WHEN bool_or(state = 'timed_out') THEN 'timed_out'
     WHEN bool_or(state = 'cancelled') THEN 'cancelled' ELSE 'succeeded' END AS target
   FROM member_states GROUP BY group_id HAVING bool_and(COALESCE(state IN ${FINAL}, false))),
+group_locked AS MATERIALIZED (
+  SELECT g.id FROM tasks g WHERE g.id = ANY(ARRAY(SELECT group_id FROM settled)) AND ${RUNNING('g')} FOR UPDATE SKIP LOCKED),
 group_done AS (
   UPDATE tasks g SET state = s.target, updated_at = $2, finished_at = $2, error = CASE WHEN s.target = 'succeeded' THEN NULL ELSE
     (SELECT ms.error FROM member_states ms WHERE ms.group_id = s.group_id AND ms.state = s.target ORDER BY ms.ord LIMIT 1) END
-  FROM settled s WHERE g.id = s.group_id AND g.state = 'running'
+  FROM settled s WHERE g.id = ANY(ARRAY(SELECT id FROM group_locked)) AND g.id = s.group_id AND ${RUNNING('g')}
   RETURNING g.id, g.state, g.attempts, g.error),
 picked AS (
   SELECT id FROM tasks WHERE state = 'queued' AND kind = 'task' AND run_at <= $2 AND (deadline IS NULL OR deadline > $2)
@@ -93,7 +102,10 @@ FROM group_started g JOIN logged l ON l.task_id = g.id
 UNION ALL
 SELECT CASE WHEN c.open <= c.n THEN 'unsettled' ELSE 'recheck' END, NULL, c.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, false
-FROM counted c WHERE (c.open <= c.n AND NOT EXISTS (SELECT 1 FROM group_done g WHERE g.id = c.id)) OR (c.open > c.n AND c.waiting = 0)`;
+FROM counted c WHERE (c.open <= c.n AND NOT EXISTS (SELECT 1 FROM group_done g WHERE g.id = c.id)) OR (c.open > c.n AND c.waiting = 0)
+UNION ALL
+SELECT 'recheck', NULL, s.group_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false
+FROM settled s WHERE NOT EXISTS (SELECT 1 FROM group_locked k WHERE k.id = s.group_id)`;
 
 const NUMERIC = new Set(['priority', 'fair_seq', 'attempts', 'max_attempts', 'deadline', 'run_at', 'lease_until']);
 const TIMES = new Set(['created_at', 'updated_at', 'started_at', 'finished_at']);

@@ -168,16 +168,24 @@ export class PostgresTaskStore implements TaskStore {
         request.limit,
         request.owner,
         at + request.leaseMs,
-        [],
+        request.recheck ?? [],
       ]),
       at,
     );
   }
 
   /** Looks again at groups a completion left (FinalCompletion.recheck): now that it committed, this statement sees both. */
-  async recheckGroups(ids: readonly string[], now: number): Promise<TaskEvent[]> {
-    if (ids.length === 0) return [];
-    return decodeClaimAndComplete(await this.conn.query(CLAIM_AND_COMPLETE, ['[]', now, [], 0, '', 0, ids]), now).completed.events;
+  async recheckGroups(groups: readonly string[], now: number): Promise<TaskEvent[]> {
+    let ids = groups;
+    const events: TaskEvent[] = [];
+    // A group another statement holds is skipped (it may be settling it): look again shortly, a few times.
+    for (let pass = 0; pass < 3 && ids.length > 0; pass++) {
+      if (pass > 0) await new Promise((resolve) => setTimeout(resolve, 5 * pass));
+      const { completed } = decodeClaimAndComplete(await this.conn.query(CLAIM_AND_COMPLETE, ['[]', now, [], 0, '', 0, ids]), now);
+      events.push(...completed.events);
+      ids = completed.recheck ?? [];
+    }
+    return events;
   }
 
   async insertFresh(rows: readonly TaskRecord[], now: number): Promise<TaskEvent[]> {

@@ -31,6 +31,11 @@ export interface ClaimRequest {
   limit: number;
   /** Roles at their concurrency limit in this process. */
   excludeRoles: readonly string[];
+  /**
+   * Groups to settle if all their members are final (`FinalCompletion.recheck` of statements that have
+   * committed): `claimAndComplete` takes them along instead of a `recheckGroups` round trip of their own.
+   */
+  recheck?: readonly string[];
 }
 
 export interface FinalOutcome {
