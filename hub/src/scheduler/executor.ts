@@ -48,7 +48,10 @@ export type Classified =
   | { kind: 'dropped' };
 
 /** Turns what the executor did into an outcome. */
-export function classify(settled: { result?: CallToolResult; thrown?: unknown }, signal: AbortSignal): Classified {
+export function classify(
+  settled: { result?: CallToolResult; thrown?: unknown },
+  signal: Pick<AbortSignal, 'aborted' | 'reason'>,
+): Classified {
   const reason = signal.aborted ? (signal.reason instanceof TaskAbort ? signal.reason.reason : 'cancelled') : undefined;
   if (reason === 'deadline')
     return { kind: 'timed_out', error: { code: 'TIMEOUT', message: 'the deadline passed; the running call was cancelled' } };

@@ -31,8 +31,39 @@ export interface WorkerPoolHooks {
 
 interface Running {
   task: ClaimedTask;
-  controller: AbortController;
+  controller: LazyAbort;
   cancelDeadline: () => void;
+}
+
+/**
+ * A running call's abort signal, made on first use: an AbortController per task costs more than many
+ * calls ever need (one that never looks at its signal). An abort before then is kept and applied to
+ * the signal when it is made; `aborted` and `reason` answer either way (first reason wins).
+ */
+class LazyAbort {
+  private controller: AbortController | undefined;
+  private early: TaskAbort | undefined;
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.early !== undefined) this.controller.abort(this.early);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: TaskAbort): void {
+    if (this.controller !== undefined) this.controller.abort(reason);
+    else this.early ??= reason;
+  }
+
+  get aborted(): boolean {
+    return this.controller !== undefined ? this.controller.signal.aborted : this.early !== undefined;
+  }
+
+  get reason(): unknown {
+    return this.controller !== undefined ? this.controller.signal.reason : this.early;
+  }
 }
 
 /** How long a group recheck waits for a claim to take it along before it gets a statement of its own. */
@@ -271,20 +302,22 @@ export class WorkerPool {
   }
 
   private launch(task: ClaimedTask): void {
-    const controller = new AbortController();
+    const controller = new LazyAbort();
     const now = this.clock.now();
     const cancelDeadline =
       task.deadline === null ? () => {} : this.clock.setTimer(() => controller.abort(new TaskAbort('deadline')), task.deadline - now);
     this.running.set(task.id, { task, controller, cancelDeadline });
     this.roleRunning.set(task.role, (this.roleRunning.get(task.role) ?? 0) + 1);
     const context: ExecutionContext = {
-      signal: controller.signal,
+      get signal() {
+        return controller.signal;
+      },
       correlationId: task.correlationId,
       taskId: task.id,
       attempt: task.attempts,
       principal: task.principal,
     };
-    const run = this.execute(task, context).finally(() => {
+    const run = this.execute(task, context, controller).finally(() => {
       cancelDeadline();
       this.running.delete(task.id);
       const left = (this.roleRunning.get(task.role) ?? 1) - 1;
@@ -296,14 +329,14 @@ export class WorkerPool {
     this.inFlight.add(run);
   }
 
-  private async execute(task: ClaimedTask, context: ExecutionContext): Promise<void> {
+  private async execute(task: ClaimedTask, context: ExecutionContext, abort: LazyAbort): Promise<void> {
     let settled: Parameters<typeof classify>[0];
     try {
       settled = { result: await this.executor(task.target, task.input, context) };
     } catch (thrown) {
       settled = { thrown };
     }
-    const outcome = classify(settled, context.signal);
+    const outcome = classify(settled, abort);
     if (outcome.kind === 'dropped') return;
     this.record({ ...outcome, taskId: task.id, owner: this.options.owner, attempt: task.attempts } as Outcome);
   }
