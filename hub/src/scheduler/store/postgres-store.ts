@@ -57,6 +57,7 @@ const connOf = (client: pg.Pool | pg.PoolClient): SqlConn => ({
 });
 
 const ignore = () => {};
+const CLAIM_NAME = nameOf(CLAIM_AND_COMPLETE) as string;
 
 export interface PostgresStoreOptions {
   url: string;
@@ -161,7 +162,7 @@ export class PostgresTaskStore implements TaskStore {
     // The claim and the completion share one `now`: the later of the two, so neither goes back in time.
     const at = Math.max(now, request.now);
     return decodeClaimAndComplete(
-      await this.conn.query(CLAIM_AND_COMPLETE, [
+      await this.claimRows([
         JSON.stringify(input),
         at,
         request.excludeRoles,
@@ -174,6 +175,12 @@ export class PostgresTaskStore implements TaskStore {
     );
   }
 
+  /** Runs CLAIM_AND_COMPLETE; its rows come back as arrays (cheaper to read than an object per row). */
+  private async claimRows(values: unknown[]): Promise<unknown[][]> {
+    const result = await this.pool.query<unknown[]>({ name: CLAIM_NAME, text: CLAIM_AND_COMPLETE, values, rowMode: 'array' });
+    return result.rows;
+  }
+
   /** Looks again at groups a completion left (FinalCompletion.recheck): now that it committed, this statement sees both. */
   async recheckGroups(groups: readonly string[], now: number): Promise<TaskEvent[]> {
     let ids = groups;
@@ -181,7 +188,7 @@ export class PostgresTaskStore implements TaskStore {
     // A group another statement holds is skipped (it may be settling it): look again shortly, a few times.
     for (let pass = 0; pass < 3 && ids.length > 0; pass++) {
       if (pass > 0) await new Promise((resolve) => setTimeout(resolve, 5 * pass));
-      const { completed } = decodeClaimAndComplete(await this.conn.query(CLAIM_AND_COMPLETE, ['[]', now, [], 0, '', 0, ids]), now);
+      const { completed } = decodeClaimAndComplete(await this.claimRows(['[]', now, [], 0, '', 0, ids]), now);
       events.push(...completed.events);
       ids = completed.recheck ?? [];
     }
