@@ -21,8 +21,9 @@ const RUNNING = (alias: string) => `${alias}.state || '' = 'running'`;
  * were before the statement, so the members finishing here come from `done`. Two statements finishing
  * the last members of one group at once can both miss it: a group whose other open members are all
  * running comes back as `recheck`, and the store runs the statement again for it ($7, nothing else)
- * once this one has committed; the later of two such rechecks sees both. (The sweeper's settledGroups
- * remains the last resort.) `unsettled`: may be final but not settled here (a group still queued, or
+ * once this one has committed; the later of two such rechecks sees both. A recheck that still sees an
+ * open member (not finishing here) stops at that, cheaply: that member's own completion settles the
+ * group or asks for the next recheck. (The sweeper's settledGroups remains the last resort.) `unsettled`: may be final but not settled here (a group still queued, or
  * with members of other groups): for the general rules.
  *
  * Claim: `FOR UPDATE SKIP LOCKED` in priority then fair order; never a task whose deadline has passed
@@ -44,7 +45,11 @@ counted AS MATERIALIZED (
   SELECT f.parent_id AS id, f.n, o.open, o.waiting FROM finishing f CROSS JOIN LATERAL (
     SELECT count(*) AS open, count(*) FILTER (WHERE m.state <> 'running') AS waiting
     FROM tasks m WHERE m.parent_id = f.parent_id AND m.state IN ${OPEN}) o),
-candidates AS MATERIALIZED (SELECT id FROM counted WHERE open <= n UNION SELECT unnest($7::text[])),
+candidates AS MATERIALIZED (
+  SELECT id FROM counted WHERE open <= n
+  UNION
+  SELECT r.id FROM unnest($7::text[]) AS r(id) WHERE NOT EXISTS (
+    SELECT 1 FROM tasks m WHERE m.parent_id = r.id AND m.state IN ${OPEN} AND NOT EXISTS (SELECT 1 FROM done d WHERE d.id = m.id))),
 member_states AS MATERIALIZED (
   SELECT g.id AS group_id, e.ord, COALESCE(d.state, m.state) AS state, COALESCE(d.error, m.error) AS error
   FROM candidates c JOIN tasks g ON g.id = c.id AND g.state = 'running'
