@@ -197,14 +197,20 @@ export class HttpSessions {
     return { transport, live, session: () => session };
   }
 
-  /** Forgets a session here; `everywhere` (a DELETE) also removes it from the store. */
-  private drop(id: string, everywhere: boolean): void {
-    if (everywhere) this.store.delete(id).catch((error: Error) => this.options.onerror(error));
+  /**
+   * Forgets a session here; `everywhere` (a DELETE) also removes it from the store, and resolves once
+   * it has: the DELETE is answered after that, so no replica serves the session after its client was
+   * told it is closed.
+   */
+  private drop(id: string, everywhere: boolean): Promise<void> {
+    const deleted = everywhere ? this.store.delete(id).catch((error: Error) => this.options.onerror(error)) : Promise.resolve();
     const live = this.live.get(id);
-    if (live === undefined) return;
-    this.live.delete(id);
-    this.registry.remove(id);
-    live.server.close().catch(() => {});
+    if (live !== undefined) {
+      this.live.delete(id);
+      this.registry.remove(id);
+      live.server.close().catch(() => {});
+    }
+    return deleted;
   }
 
   /** Idle here: released (the store's own expiry decides whether another replica may still use it). */
