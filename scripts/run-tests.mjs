@@ -26,7 +26,11 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files], {
+// TAP on stdout as before, plus the failed tests named once more at the very end (failure-summary.mjs).
+const reporters = ['--test-reporter=tap', '--test-reporter-destination=stdout'];
+reporters.push(`--test-reporter=${join(root, 'scripts/failure-summary.mjs')}`, '--test-reporter-destination=stdout');
+const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...reporters, ...files];
+const result = spawnSync(process.execPath, args, {
   cwd: root,
   stdio: 'inherit',
   env: { LOG_LEVEL: 'silent', ...process.env },
