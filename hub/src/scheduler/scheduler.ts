@@ -85,7 +85,8 @@ export class Scheduler {
         complete: (outcomes) => this.complete(outcomes),
         claimed: (tasks, events) => {
           // First attempts earn the retry budget its share.
-          const firsts = tasks.filter((t) => t.attempts === 1).length;
+          let firsts = 0;
+          for (const task of tasks) if (task.attempts === 1) firsts++;
           if (firsts > 0) budget?.deposit(this.clock.now(), firsts);
           this.publish(events);
         },
@@ -315,17 +316,22 @@ export class Scheduler {
   }
 
   private publish(events: readonly TaskEvent[]): void {
+    if (events.length === 0) return;
     const now = this.clock.now();
+    const { listeners, watchers } = this;
     for (const event of events) {
       if (event.state === 'queued') {
         if (event.runAt !== null && event.runAt > now) this.pool.wakeAt(event.runAt);
         else this.pool.wake();
       }
-      for (const id of [event.taskId, event.parentId]) {
-        if (id === null) continue;
-        for (const listener of this.listeners.get(id) ?? []) listener(event);
+      // The task's own listeners, then its group's (two lookups, no array per event).
+      if (listeners.size > 0) {
+        const own = listeners.get(event.taskId);
+        if (own !== undefined) for (const listener of own) listener(event);
+        const group = event.parentId === null ? undefined : listeners.get(event.parentId);
+        if (group !== undefined) for (const listener of group) listener(event);
       }
-      for (const watcher of this.watchers) watcher(event);
+      if (watchers.size > 0) for (const watcher of watchers) watcher(event);
     }
   }
 

@@ -29,20 +29,33 @@ export interface WorkerPoolHooks {
   onError(error: unknown, where: string): void;
 }
 
-interface Running {
-  task: ClaimedTask;
-  controller: LazyAbort;
-  cancelDeadline: () => void;
-}
+const noop = () => {};
+const settledPromise = Promise.resolve();
 
 /**
- * A running call's abort signal, made on first use: an AbortController per task costs more than many
- * calls ever need (one that never looks at its signal). An abort before then is kept and applied to
- * the signal when it is made; `aborted` and `reason` answer either way (first reason wins).
+ * A claimed task while its call runs, and the context that call gets: one object per task instead of
+ * a record, a context, an abort holder and their closures. The abort signal is made on first use (an
+ * AbortController per task costs more than many calls ever need); an abort before then is kept and
+ * applied to the signal when it is made; `aborted` and `reason` answer either way (first reason wins).
  */
-class LazyAbort {
+class RunningCall implements ExecutionContext {
+  readonly correlationId: string;
+  readonly taskId: string;
+  readonly attempt: number;
+  readonly principal: ClaimedTask['principal'];
+  /** Cancels the deadline's timer (none without a deadline). */
+  cancelDeadline: () => void = noop;
+  /** Settles once the outcome is queued and the task left `running` (drained() waits on it). */
+  done: Promise<void> = settledPromise;
   private controller: AbortController | undefined;
   private early: TaskAbort | undefined;
+
+  constructor(readonly task: ClaimedTask) {
+    this.correlationId = task.correlationId;
+    this.taskId = task.id;
+    this.attempt = task.attempts;
+    this.principal = task.principal;
+  }
 
   get signal(): AbortSignal {
     if (this.controller === undefined) {
@@ -66,6 +79,14 @@ class LazyAbort {
   }
 }
 
+/** Outcomes that end their task (parallel arrays: each outcome and its store form). */
+interface Finals {
+  outcomes: readonly Outcome[];
+  finals: readonly FinalOutcome[];
+}
+
+const noFinals: Finals = Object.freeze({ outcomes: Object.freeze([]), finals: Object.freeze([]) });
+
 /** How long a group recheck waits for a claim to take it along before it gets a statement of its own. */
 const RECHECK_DELAY_MS = 5;
 
@@ -74,8 +95,10 @@ const RECHECK_DELAY_MS = 5;
  * cancels their calls at the deadline, and hands outcomes back in batches (one transaction per batch).
  */
 export class WorkerPool {
-  private readonly running = new Map<string, Running>();
+  private readonly running = new Map<string, RunningCall>();
   private readonly roleRunning = new Map<string, number>();
+  /** Roles with a cap of their own (roleConcurrency without `default`). */
+  private capped: string[] | undefined;
   private reserved = 0;
   private stopped = true;
   /** False once a graceful shutdown begins: running calls go on (leases renewed), nothing new is claimed. */
@@ -92,7 +115,6 @@ export class WorkerPool {
   /** Groups to look at again (FinalCompletion.recheck), for the next claim to take along. */
   private rechecks = new Set<string>();
   private recheckTimer: NodeJS.Timeout | undefined;
-  private inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly store: TaskStore,
@@ -113,6 +135,7 @@ export class WorkerPool {
   /** New work may be claimable (a submit, a release, a retry falling due). */
   wake(): void {
     this.wakes++;
+    if (this.waiters.length === 0) return;
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
@@ -124,7 +147,7 @@ export class WorkerPool {
 
   /** Aborts local calls of tasks that left `running` elsewhere (cancel, timeout, lost lease). */
   abort(ids: readonly string[], reason: AbortReason): void {
-    for (const id of ids) this.running.get(id)?.controller.abort(new TaskAbort(reason));
+    for (const id of ids) this.running.get(id)?.abort(new TaskAbort(reason));
   }
 
   /**
@@ -143,6 +166,7 @@ export class WorkerPool {
   }
 
   private takeRechecks(): string[] {
+    if (this.rechecks.size === 0 && this.recheckTimer === undefined) return [];
     const ids = [...this.rechecks];
     this.rechecks.clear();
     if (this.recheckTimer !== undefined) clearTimeout(this.recheckTimer);
@@ -164,15 +188,11 @@ export class WorkerPool {
 
   /** Resolves once nothing runs or waits to be recorded here. */
   async drained(): Promise<void> {
-    while (
-      this.inFlight.size > 0 ||
-      this.flushing.size > 0 ||
-      this.carrying.size > 0 ||
-      this.pending.length > 0 ||
-      this.rechecks.size > 0
-    ) {
+    while (this.running.size > 0 || this.flushing.size > 0 || this.carrying.size > 0 || this.pending.length > 0 || this.rechecks.size > 0) {
       this.flushRechecks();
-      await Promise.allSettled([...this.inFlight, ...this.flushing, ...this.carrying]);
+      const calls: Promise<void>[] = [];
+      for (const call of this.running.values()) calls.push(call.done);
+      await Promise.allSettled([...calls, ...this.flushing, ...this.carrying]);
     }
   }
 
@@ -228,14 +248,14 @@ export class WorkerPool {
   private async claim(limit: number, excluded: string[]): Promise<ClaimedTask[]> {
     const now = this.clock.now();
     const request = { owner: this.options.owner, now, leaseMs: this.options.leaseMs, limit, excludeRoles: excluded };
-    const finals = this.store.claimAndComplete ? this.takeFinals() : [];
+    const finals = this.store.claimAndComplete ? this.takeFinals() : noFinals;
     const recheck = this.store.claimAndComplete ? this.takeRechecks() : [];
     let result: ClaimResult;
-    if (finals.length === 0 && recheck.length === 0) result = await this.store.claim(request);
+    if (finals.finals.length === 0 && recheck.length === 0) result = await this.store.claim(request);
     else {
       const both = this.store.claimAndComplete?.(
         recheck.length > 0 ? { ...request, recheck } : request,
-        finals.map((f) => f.final),
+        finals.finals,
         now,
       ) as Promise<ClaimAndCompleteResult>;
       this.carrying.add(both);
@@ -243,7 +263,7 @@ export class WorkerPool {
       try {
         ({ completed, ...result } = await both);
       } catch (error) {
-        this.pending.push(...finals.map((f) => f.outcome));
+        this.pending.push(...finals.outcomes);
         this.flushSoon();
         this.recheck(recheck);
         throw error;
@@ -259,17 +279,21 @@ export class WorkerPool {
     return result.tasks;
   }
 
-  /** Takes the pending outcomes that end their task (the others need the general rules). */
-  private takeFinals(): { outcome: Outcome; final: FinalOutcome }[] {
-    const finals: { outcome: Outcome; final: FinalOutcome }[] = [];
+  /** Takes the pending outcomes that end their task (the others need the general rules), and their store form. */
+  private takeFinals(): Finals {
+    if (this.pending.length === 0) return noFinals;
+    const outcomes: Outcome[] = [];
+    const finals: FinalOutcome[] = [];
     const rest: Outcome[] = [];
     for (const outcome of this.pending) {
       const final = finalOutcome(outcome);
-      if (final) finals.push({ outcome, final });
-      else rest.push(outcome);
+      if (final) {
+        outcomes.push(outcome);
+        finals.push(final);
+      } else rest.push(outcome);
     }
     this.pending = rest;
-    return finals;
+    return { outcomes, finals };
   }
 
   /** How many to claim now, and which roles are full. Reservations count against every role (conservative). */
@@ -277,7 +301,8 @@ export class WorkerPool {
     const { concurrency, roleConcurrency, claimBatch } = this.options;
     let limit = Math.min(claimBatch, concurrency - this.running.size - this.reserved);
     const excluded: string[] = [];
-    const roles = new Set([...Object.keys(roleConcurrency).filter((r) => r !== 'default'), ...this.roleRunning.keys()]);
+    if (this.capped === undefined) this.capped = Object.keys(roleConcurrency).filter((r) => r !== 'default');
+    const roles = this.roleRunning.size === 0 ? this.capped : new Set([...this.capped, ...this.roleRunning.keys()]);
     for (const role of roles) {
       const cap = roleConcurrency[role] ?? roleConcurrency.default;
       if (cap === undefined) continue;
@@ -302,43 +327,35 @@ export class WorkerPool {
   }
 
   private launch(task: ClaimedTask): void {
-    const controller = new LazyAbort();
-    const now = this.clock.now();
-    const cancelDeadline =
-      task.deadline === null ? () => {} : this.clock.setTimer(() => controller.abort(new TaskAbort('deadline')), task.deadline - now);
-    this.running.set(task.id, { task, controller, cancelDeadline });
+    const call = new RunningCall(task);
+    if (task.deadline !== null)
+      call.cancelDeadline = this.clock.setTimer(() => call.abort(new TaskAbort('deadline')), task.deadline - this.clock.now());
+    this.running.set(task.id, call);
     this.roleRunning.set(task.role, (this.roleRunning.get(task.role) ?? 0) + 1);
-    const context: ExecutionContext = {
-      get signal() {
-        return controller.signal;
-      },
-      correlationId: task.correlationId,
-      taskId: task.id,
-      attempt: task.attempts,
-      principal: task.principal,
-    };
-    const run = this.execute(task, context, controller).finally(() => {
-      cancelDeadline();
+    call.done = this.execute(call);
+  }
+
+  /** Runs the call and queues its outcome; the task leaves `running` (and its role's count) once that is queued. */
+  private async execute(call: RunningCall): Promise<void> {
+    const { task } = call;
+    try {
+      let settled: Parameters<typeof classify>[0];
+      try {
+        settled = { result: await this.executor(task.target, task.input, call) };
+      } catch (thrown) {
+        settled = { thrown };
+      }
+      const outcome = classify(settled, call);
+      if (outcome.kind !== 'dropped')
+        this.record({ ...outcome, taskId: task.id, owner: this.options.owner, attempt: task.attempts } as Outcome);
+    } finally {
+      call.cancelDeadline();
       this.running.delete(task.id);
       const left = (this.roleRunning.get(task.role) ?? 1) - 1;
       if (left > 0) this.roleRunning.set(task.role, left);
       else this.roleRunning.delete(task.role);
-      this.inFlight.delete(run);
       this.wake();
-    });
-    this.inFlight.add(run);
-  }
-
-  private async execute(task: ClaimedTask, context: ExecutionContext, abort: LazyAbort): Promise<void> {
-    let settled: Parameters<typeof classify>[0];
-    try {
-      settled = { result: await this.executor(task.target, task.input, context) };
-    } catch (thrown) {
-      settled = { thrown };
     }
-    const outcome = classify(settled, abort);
-    if (outcome.kind === 'dropped') return;
-    this.record({ ...outcome, taskId: task.id, owner: this.options.owner, attempt: task.attempts } as Outcome);
   }
 
   /** Queues an outcome; concurrent ones are written together, up to one transaction per worker at a time. */

@@ -57,6 +57,21 @@ const connOf = (client: pg.Pool | pg.PoolClient): SqlConn => ({
 });
 
 const ignore = () => {};
+
+const json = JSON.stringify;
+/**
+ * The completions of CLAIM_AND_COMPLETE as the JSON its `jsonb_to_recordset` reads, written directly:
+ * the same text as JSON.stringify of one object per outcome (result and error are JSON strings, the
+ * columns are text), without those objects.
+ */
+export function outcomesJson(outcomes: readonly FinalOutcome[]): string {
+  let text = '[';
+  for (let ord = 0; ord < outcomes.length; ord++) {
+    const o = outcomes[ord] as FinalOutcome;
+    text += `${ord === 0 ? '' : ','}{"id":${json(o.taskId)},"owner":${json(o.owner)},"attempt":${json(o.attempt)},"state":${json(o.state)},"result":${o.result === null ? 'null' : json(json(o.result))},"error":${o.error === null ? 'null' : json(json(o.error))},"ord":${ord}}`;
+  }
+  return `${text}]`;
+}
 const CLAIM_NAME = nameOf(CLAIM_AND_COMPLETE) as string;
 
 export interface PostgresStoreOptions {
@@ -150,20 +165,11 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async claimAndComplete(request: ClaimRequest, outcomes: readonly FinalOutcome[], now: number): Promise<ClaimAndCompleteResult> {
-    const input = outcomes.map((o, ord) => ({
-      id: o.taskId,
-      owner: o.owner,
-      attempt: o.attempt,
-      state: o.state,
-      result: o.result === null ? null : JSON.stringify(o.result),
-      error: o.error === null ? null : JSON.stringify(o.error),
-      ord,
-    }));
     // The claim and the completion share one `now`: the later of the two, so neither goes back in time.
     const at = Math.max(now, request.now);
     return decodeClaimAndComplete(
       await this.claimRows([
-        JSON.stringify(input),
+        outcomesJson(outcomes),
         at,
         request.excludeRoles,
         request.limit,
