@@ -59,6 +59,9 @@ const connOf = (client: pg.Pool | pg.PoolClient): SqlConn => ({
 const ignore = () => {};
 
 const json = JSON.stringify;
+/** Printable ASCII without `"` or `\\`: its JSON is itself in quotes (ids, owners, states), no call into JSON.stringify. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+const str = (value: string) => (PLAIN.test(value) ? `"${value}"` : json(value));
 /**
  * The completions of CLAIM_AND_COMPLETE as the JSON its `jsonb_to_recordset` reads, written directly:
  * the same text as JSON.stringify of one object per outcome (result and error are JSON strings, the
@@ -68,7 +71,7 @@ export function outcomesJson(outcomes: readonly FinalOutcome[]): string {
   let text = '[';
   for (let ord = 0; ord < outcomes.length; ord++) {
     const o = outcomes[ord] as FinalOutcome;
-    text += `${ord === 0 ? '' : ','}{"id":${json(o.taskId)},"owner":${json(o.owner)},"attempt":${json(o.attempt)},"state":${json(o.state)},"result":${o.result === null ? 'null' : json(json(o.result))},"error":${o.error === null ? 'null' : json(json(o.error))},"ord":${ord}}`;
+    text += `${ord === 0 ? '' : ','}{"id":${str(o.taskId)},"owner":${str(o.owner)},"attempt":${json(o.attempt)},"state":${str(o.state)},"result":${o.result === null ? 'null' : json(json(o.result))},"error":${o.error === null ? 'null' : json(json(o.error))},"ord":${ord}}`;
   }
   return `${text}]`;
 }
