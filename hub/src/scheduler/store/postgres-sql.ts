@@ -1,5 +1,3 @@
-import { TASK_COLUMNS } from './sql-rows.ts';
-
 // The Postgres store's hot statements: each is one round trip and one commit. They are named (prepared
 // once per connection), so their text never varies: lists travel as JSON or arrays in parameters.
 
@@ -112,36 +110,43 @@ UNION ALL
 SELECT 'recheck', NULL, s.group_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false
 FROM settled s WHERE NOT EXISTS (SELECT 1 FROM group_locked k WHERE k.id = s.group_id)`;
 
-const NUMERIC = new Set(['priority', 'fair_seq', 'attempts', 'max_attempts', 'deadline', 'run_at', 'lease_until']);
-const TIMES = new Set(['created_at', 'updated_at', 'started_at', 'finished_at']);
-const value = (column: string, i: number) => (NUMERIC.has(column) || TIMES.has(column) ? `(r.v->>${i})::bigint` : `r.v->>${i}`);
-const columns = TASK_COLUMNS.filter((c) => c !== 'fair_seq');
-
 /**
- * A new submission's rows (each a JSON array in TASK_COLUMNS order, see taskToRow) with fair positions
- * per role (as allocateFairSeq: from max(role's last + 1, head of the queue)), dependency edges and the
- * first events, in one statement. $1 rows, $2 edges (JSON [[task_id, depends_on]]), $3 now.
+ * A new submission's rows with fair positions per role (as allocateFairSeq: from max(role's last + 1,
+ * head of the queue)), dependency edges and the first events, in one statement. Each column that varies
+ * per row travels as one array (in row order); what every row of a submission shares (parent, principal,
+ * correlation id, times) as one value; the other columns of a new row are constants (attempts 0, no
+ * result, lease or idempotency key). No JSON to take apart per row: the JSON columns come as their texts
+ * joined by U+001E (which JSON.stringify never writes raw), split with string_to_array.
+ *
+ * $1 ids, $2 kinds, $3 step ids, $4 targets, $5 roles, $6 states, $7 priorities, $8 max attempts,
+ * $9 deadlines, $10 fair offsets (a task's distance from the last position of its role in this
+ * submission; null for groups), $11 inputs, $12 backoffs, $13 depends_on, $14 members (joined texts),
+ * $15 roles and $16 their task counts, $17 edge tasks and $18 their dependencies, $19 the members' parent,
+ * $20 principal, $21 correlation id, $22 created / updated / run-at time, $23 now (events).
+ * Returns the events' ids, ascending: in row order (the rows are inserted in that order).
  */
 export const INSERT_FRESH = `
 WITH input AS MATERIALIZED (
-  SELECT r.ord, ${TASK_COLUMNS.map((c, i) => `${value(c, i)} AS ${c}`).join(', ')}
-  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r(v, ord)),
-ranked AS MATERIALIZED (
-  SELECT *, CASE WHEN kind = 'task' THEN row_number() OVER (PARTITION BY role, kind = 'task' ORDER BY ord) - 1 END AS role_index FROM input),
-counts AS MATERIALIZED (SELECT role, count(*) AS c FROM input WHERE kind = 'task' GROUP BY role),
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::bigint[],
+    $10::bigint[], string_to_array($11, chr(30), ''), string_to_array($12, chr(30), ''), string_to_array($13, chr(30), ''),
+    string_to_array($14, chr(30), ''))
+    WITH ORDINALITY AS r(id, kind, step_id, target, role, state, priority, max_attempts, deadline, fair_offset, input, backoff,
+      depends_on, members, ord)),
 head AS MATERIALIZED (
   SELECT COALESCE((SELECT MIN(fair_seq) FROM tasks WHERE state = 'queued' AND kind = 'task'), (SELECT MAX(last) FROM role_clock), 1) AS f),
 clock AS (
-  INSERT INTO role_clock (role, last) SELECT n.role, h.f + n.c - 1 FROM counts n, head h
+  INSERT INTO role_clock (role, last) SELECT n.role, h.f + n.c - 1 FROM unnest($15::text[], $16::bigint[]) AS n(role, c), head h
   ON CONFLICT (role) DO UPDATE SET last = GREATEST(role_clock.last + 1, (SELECT f FROM head)) + (EXCLUDED.last - (SELECT f FROM head))
   RETURNING role, last),
 inserted AS (
-  INSERT INTO tasks (${columns.join(', ')}, fair_seq)
-  SELECT ${columns.map((c) => `i.${c}`).join(', ')}, CASE WHEN i.kind = 'task' THEN cl.last - n.c + 1 + i.role_index ELSE 0 END
-  FROM ranked i LEFT JOIN clock cl ON cl.role = i.role LEFT JOIN counts n ON n.role = i.role ORDER BY i.ord RETURNING id),
-edges AS (
-  INSERT INTO task_deps (task_id, depends_on) SELECT e->>0, e->>1 FROM jsonb_array_elements($2::jsonb) AS e),
+  INSERT INTO tasks (id, kind, parent_id, step_id, target, input, role, state, priority, fair_seq, attempts, max_attempts, backoff,
+    deadline, run_at, depends_on, members, principal, correlation_id, created_at, updated_at)
+  SELECT i.id, i.kind, CASE WHEN i.kind = 'task' THEN $19::text END, i.step_id, i.target, i.input, i.role, i.state, i.priority,
+    CASE WHEN i.kind = 'task' THEN cl.last - i.fair_offset ELSE 0 END, 0, i.max_attempts, i.backoff, i.deadline, $22::bigint,
+    i.depends_on, i.members, $20::text, $21::text, $22::bigint, $22::bigint
+  FROM input i LEFT JOIN clock cl ON cl.role = i.role AND i.kind = 'task' ORDER BY i.ord),
+edges AS (INSERT INTO task_deps (task_id, depends_on) SELECT * FROM unnest($17::text[], $18::text[])),
 logged AS (
   INSERT INTO task_events (task_id, parent_id, step_id, state, from_state, attempt, at)
-  SELECT id, parent_id, step_id, state, NULL, 0, $3 FROM input ORDER BY ord RETURNING id, task_id)
-SELECT logged.id, logged.task_id FROM logged JOIN inserted ON inserted.id = logged.task_id`;
+  SELECT id, CASE WHEN kind = 'task' THEN $19::text END, step_id, state, NULL, 0, $23::bigint FROM input ORDER BY ord RETURNING id)
+SELECT array_agg(id ORDER BY id) AS ids FROM logged`;

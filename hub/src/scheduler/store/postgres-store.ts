@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { TaskEvent, TaskRecord } from '../task-model.ts';
+import { freshParams } from './postgres-fresh.ts';
 import { decodeClaimAndComplete } from './postgres-rows.ts';
 import { CLAIM_AND_COMPLETE, INSERT_FRESH } from './postgres-sql.ts';
-import { taskToRow } from './sql-rows.ts';
 import { taskSchemaSql } from './sql-schema.ts';
 import { type Row, type SqlConn, type SqlDialect, sqlReads, sqlTx } from './sql-store.ts';
 import type {
@@ -205,11 +205,12 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async insertFresh(rows: readonly TaskRecord[], now: number): Promise<TaskEvent[]> {
-    const edges = rows.flatMap((t) => [...new Set(t.dependsOn)].map((dep) => [t.id, dep]));
-    const result = await this.conn.query(INSERT_FRESH, [JSON.stringify(rows.map(taskToRow)), JSON.stringify(edges), now]);
-    const eventIds = new Map(result.map((r) => [String(r.task_id), Number(r.id)]));
-    return rows.map((task) => ({
-      id: eventIds.get(task.id) as number,
+    const [row] = await this.conn.query(INSERT_FRESH, freshParams(rows, now));
+    // The events were inserted in row order, so their ids ascend in it.
+    const ids = (row?.ids ?? []) as string[];
+    if (ids.length !== rows.length) throw new Error(`insertFresh: ${ids.length} events for ${rows.length} rows`);
+    return rows.map((task, i) => ({
+      id: Number(ids[i]),
       taskId: task.id,
       parentId: task.parentId,
       stepId: task.stepId,
