@@ -8,6 +8,24 @@ import type { TaskRecord } from '../task-model.ts';
 const SEPARATOR = '\u001e';
 const EMPTY_LIST = '[]';
 
+const ESCAPED = /["\\]/;
+/**
+ * A text[] literal, as node-pg writes one from an array (each element quoted, `"` and `\` escaped), but
+ * built here: node-pg runs two regex replaces and its value conversion on every element.
+ */
+function textArray(values: readonly (string | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] ?? null;
+    if (i > 0) out += ',';
+    out += v === null ? 'NULL' : ESCAPED.test(v) ? `"${v.replace(/["\\]/g, '\\$&')}"` : `"${v}"`;
+  }
+  return `${out}}`;
+}
+
+/** An int[] / bigint[] literal. */
+const numberArray = (values: readonly (number | null)[]) => `{${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}}`;
+
 /** A JSON column's text as the other stores write it (sql-rows.ts); '' is string_to_array's null marker. */
 const jsonText = (value: unknown) => (value === null || value === undefined ? '' : JSON.stringify(value));
 const listText = (list: readonly string[]) => (list.length === 0 ? EMPTY_LIST : JSON.stringify(list));
@@ -44,7 +62,7 @@ function sharedOf(rows: readonly TaskRecord[]) {
   return { parent, principal: principal === '' ? null : principal, correlationId: first.correlationId, time: first.createdAt };
 }
 
-/** INSERT_FRESH's parameters ($1 … $23, in its order) for these rows. */
+/** INSERT_FRESH's parameters ($1 … $23, in its order) for these rows; arrays as Postgres array literals. */
 export function freshParams(rows: readonly TaskRecord[], now: number): unknown[] {
   const shared = sharedOf(rows);
   const n = rows.length;
@@ -102,24 +120,24 @@ export function freshParams(rows: readonly TaskRecord[], now: number): unknown[]
       }
   }
   return [
-    ids,
-    kinds,
-    stepIds,
-    targets,
-    roles,
-    states,
-    priorities,
-    maxAttempts,
-    deadlines,
-    offsets,
+    textArray(ids),
+    textArray(kinds),
+    textArray(stepIds),
+    textArray(targets),
+    textArray(roles),
+    textArray(states),
+    numberArray(priorities),
+    numberArray(maxAttempts),
+    numberArray(deadlines),
+    numberArray(offsets),
     inputs.join(SEPARATOR),
     backoffs.join(SEPARATOR),
     dependsOn.join(SEPARATOR),
     members.join(SEPARATOR),
-    [...counts.keys()],
-    [...counts.values()],
-    edgeTasks,
-    edgeDeps,
+    textArray([...counts.keys()]),
+    numberArray([...counts.values()]),
+    textArray(edgeTasks),
+    textArray(edgeDeps),
     shared.parent,
     shared.principal,
     shared.correlationId,
