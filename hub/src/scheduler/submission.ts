@@ -77,7 +77,8 @@ function deadlineOf(body: { deadline?: string; timeoutMs?: number }, now: number
   return deadline;
 }
 
-function baseRow(ctx: SubmitContext, patch: Partial<TaskRecord> & Pick<TaskRecord, 'kind'>): TaskRecord {
+/** A new row with the defaults, as one literal (keys in one order: every row has the same shape). */
+function baseRow(ctx: SubmitContext, kind: TaskRecord['kind']): TaskRecord {
   return {
     id: newId(),
     parentId: null,
@@ -108,23 +109,24 @@ function baseRow(ctx: SubmitContext, patch: Partial<TaskRecord> & Pick<TaskRecor
     updatedAt: ctx.now,
     startedAt: null,
     finishedAt: null,
-    ...patch,
+    kind,
   };
 }
 
+/** A task's row; `body` may carry dependsOn and idempotencyKey, which the callers resolve. */
 function taskRow(body: Omit<TaskSubmission, 'dependsOn' | 'idempotencyKey'>, ctx: SubmitContext, field: string): TaskRecord {
   const problem = ctx.checkTarget?.(body.target, ctx.principal);
   if (problem !== undefined) throw new TaskApiError('INVALID_ARGUMENT', problem, `${field}target`);
-  return baseRow(ctx, {
-    kind: 'task',
-    target: body.target,
-    input: body.input,
-    role: roleOf(body.target, ctx.principal),
-    priority: body.priority ?? 0,
-    maxAttempts: body.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    backoff: body.backoff ?? DEFAULT_BACKOFF,
-    deadline: deadlineOf(body, ctx.now, `${field}${body.deadline !== undefined ? 'deadline' : 'timeoutMs'}`),
-  });
+  const deadline = deadlineOf(body, ctx.now, `${field}${body.deadline !== undefined ? 'deadline' : 'timeoutMs'}`);
+  const row = baseRow(ctx, 'task');
+  row.target = body.target;
+  row.input = body.input;
+  row.role = roleOf(body.target, ctx.principal);
+  row.priority = body.priority ?? 0;
+  row.maxAttempts = body.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  row.backoff = body.backoff ?? DEFAULT_BACKOFF;
+  row.deadline = deadline;
+  return row;
 }
 
 const scopeOf = (principal: TaskPrincipal | null) => principal?.id ?? '';
@@ -146,7 +148,7 @@ export function planSubmission(parsed: ParsedSubmission, ctx: SubmitContext): Su
       if (error instanceof DagError) throw new TaskApiError('INVALID_ARGUMENT', error.message, error.field);
       throw error;
     }
-    const group = baseRow(ctx, { kind: 'dag' });
+    const group = baseRow(ctx, 'dag');
     if (parsed.body.idempotencyKey !== undefined) Object.assign(group, keyed(ctx, parsed.body.idempotencyKey, parsed.body));
     const ids = new Map(parsed.body.steps.map((s) => [s.id, newId()]));
     const steps = ordered.map((step) => {
@@ -164,12 +166,13 @@ export function planSubmission(parsed: ParsedSubmission, ctx: SubmitContext): Su
     group.priority = parsed.body.priority ?? 0;
     return { root: group, rows: [group, ...steps], memberKeys: [], externalDeps: [] };
   }
-  const group = baseRow(ctx, { kind: 'batch' });
+  const group = baseRow(ctx, 'batch');
   const memberKeys: SubmissionPlan['memberKeys'] = [];
   const members = parsed.body.batch.map((body, index) => {
-    const { idempotencyKey, dependsOn = [], ...rest } = body;
-    const row = taskRow(rest, ctx, `batch[${index}].`);
-    Object.assign(row, { parentId: group.id, dependsOn: [...new Set(dependsOn)] });
+    const { idempotencyKey, dependsOn = [] } = body;
+    const row = taskRow(body, ctx, `batch[${index}].`);
+    row.parentId = group.id;
+    row.dependsOn = [...new Set(dependsOn)];
     if (idempotencyKey !== undefined) {
       const stamp = keyed(ctx, idempotencyKey, body);
       Object.assign(row, stamp);
