@@ -129,7 +129,9 @@ export interface TaskStore {
   completeFinal?(outcomes: readonly FinalOutcome[], now: number): Promise<FinalCompletion>;
   /**
    * Optional fast path: inserts a new submission's rows (no idempotency key, no dependency outside
-   * it) with their fair positions and first events in one round trip. `events` are in row order.
+   * it) with their fair positions and first events in one round trip. `events` are in row order. The
+   * rows are as planSubmission makes them (one parent, principal, correlation id and time, nothing run
+   * yet): a store may refuse others.
    */
   insertFresh?(rows: readonly TaskRecord[], now: number): Promise<TaskEvent[]>;
   /**
