@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { Scheduler } from '../src/scheduler/scheduler.ts';
 import { PostgresTaskStore } from '../src/scheduler/store/postgres-store.ts';
+import type { ClaimedTask, FinalOutcome } from '../src/scheduler/store/types.ts';
 import { schedulerSuite } from '../src/scheduler/testing/suite.ts';
 import { DATABASE_URL, postgresUnavailable, randomSchema, reportMissingPostgres } from './support/postgres.ts';
 
@@ -12,6 +14,54 @@ if (unavailable) {
   schedulerSuite('the Postgres store', {
     open: () => PostgresTaskStore.open({ url: DATABASE_URL, schema: randomSchema('sb_tasks'), poolSize: 4 }),
     dispose: (store) => (store as PostgresTaskStore).dropSchema(),
+  });
+
+  describe('the Postgres store settling groups in claimAndComplete', () => {
+    it('ignores a stale report and settles a batch finished by two owners at once exactly once', async () => {
+      const store = await PostgresTaskStore.open({ url: DATABASE_URL, schema: randomSchema('sb_groups'), poolSize: 4 });
+      const scheduler = new Scheduler({ store, workers: 0, executor: async () => ({ content: [] }) });
+      const outcomes = (owner: string, tasks: ClaimedTask[], failed: boolean): FinalOutcome[] =>
+        tasks.map((t, i) => ({
+          taskId: t.id,
+          owner,
+          attempt: t.attempts,
+          state: failed ? 'failed' : 'succeeded',
+          result: failed ? null : { content: [{ type: 'text', text: String(i) }] },
+          error: failed ? { code: 'UPSTREAM_ERROR', message: `m${i}` } : null,
+        }));
+      try {
+        // Trials alternate which owner reports first and whether one half fails: each run either
+        // settles inline (one call sees the other's commit) or both miss and the recheck settles it.
+        for (let trial = 0; trial < 6; trial++) {
+          const failed = trial % 2 === 1;
+          const { task } = await scheduler.submit({ batch: [0, 1, 2, 3].map((i) => ({ target: 'noop', input: { i } })) });
+          const now = Date.now();
+          const a = await store.claim({ owner: 'A', now, leaseMs: 60_000, limit: 2, excludeRoles: [] });
+          const b = await store.claim({ owner: 'B', now, leaseMs: 60_000, limit: 2, excludeRoles: [] });
+          const [late] = outcomes('A', a.tasks, false);
+          assert.ok(late);
+          const stale = await store.completeFinal([{ ...late, attempt: 99 }], now + 1);
+          assert.deepEqual(stale.events, []);
+          const [first, second] = await Promise.all([
+            store.completeFinal(outcomes('A', a.tasks, false), now + 2),
+            store.completeFinal(outcomes('B', b.tasks, failed), now + 2),
+          ]);
+          const recheck = [...new Set([...(first.recheck ?? []), ...(second.recheck ?? [])])];
+          const later = recheck.length > 0 ? await store.recheckGroups(recheck, now + 3) : [];
+          const settled = [...first.events, ...second.events, ...later].filter((e) => e.taskId === task.id);
+          assert.equal(settled.length, 1);
+          const group = await store.getTask(task.id);
+          assert.equal(group?.state, failed ? 'failed' : 'succeeded');
+          assert.deepEqual(group?.error, failed ? { code: 'UPSTREAM_ERROR', message: 'm0' } : null);
+          const states = (await store.readEvents([task.id], 0, 10)).map((e) => e.state);
+          assert.deepEqual(states, ['queued', 'running', failed ? 'failed' : 'succeeded']);
+        }
+      } finally {
+        await scheduler.close();
+        await store.dropSchema();
+        await store.close();
+      }
+    });
   });
 }
 

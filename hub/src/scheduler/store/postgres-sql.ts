@@ -10,105 +10,165 @@ const FINAL = `('succeeded', 'failed', 'cancelled', 'timed_out')`;
 const RUNNING = (alias: string) => `${alias}.state || '' = 'running'`;
 
 /**
- * Records a worker's final outcomes and claims its next tasks, in one statement.
+ * Records a worker's final outcomes and claims its next tasks, in one call of the function below.
  * $1 outcomes (JSON: id, owner, attempt, state, result, error, ord), $2 now, $3 roles not to claim,
  * $4 how many to claim (0: only record), $5 lease owner, $6 lease end, $7 groups to settle if final.
+ * Rows: see decodeClaimAndComplete.
+ */
+export const CLAIM_AND_COMPLETE =
+  'SELECT * FROM claim_and_complete($1::jsonb, $2::bigint, $3::text[], $4::int, $5::text, $6::bigint, $7::text[])';
+
+/**
+ * CLAIM_AND_COMPLETE's function, created with the schema (CREATE OR REPLACE on each start; a change to
+ * its result columns needs a DROP FUNCTION first). Its few simple statements are planned once per
+ * connection: generic plans, and with seq scans off every one finds its rows by index, so a plan made
+ * while the table was empty stays good as it fills. (As one large statement it was planned afresh for
+ * each connection's first six executions, ~1.4 ms each, more than it takes to run, and then kept a
+ * generic plan made at whatever size the table had then.) Parts with nothing to do are skipped: the
+ * group settlement when no finishing task's group can be settled and nothing is to be rechecked, the
+ * claim when $4 is 0.
  *
  * Completion: a fenced update (state running, same owner and attempt), so a late report changes
- * nothing. A group is settled here when none of its members is left open: all CTEs see the rows as they
- * were before the statement, so the members finishing here come from `done`. Two statements finishing
- * the last members of one group at once can both miss it: a group whose other open members are all
- * running comes back as `recheck`, and the store runs the statement again for it ($7, nothing else)
- * once this one has committed; the later of two such rechecks sees both. A recheck that still sees an
- * open member (not finishing here) stops at that, cheaply: that member's own completion settles the
- * group or asks for the next recheck. (The sweeper's settledGroups remains the last resort.) `unsettled`: may be final but not settled here (a group still queued, or
- * with members of other groups): for the general rules.
+ * nothing. The later statements see the finished rows (same transaction). A group is settled here when
+ * none of its members is left open. Two calls finishing the last members of one group at once can both
+ * miss it (each sees the other's members still running, uncommitted): a group whose other open members
+ * are all running comes back as `recheck`, and the store calls again for it ($7, nothing else) once this
+ * call has committed; the later of two such rechecks sees both. A recheck that still sees an open
+ * member stops at that, cheaply: that member's own completion settles the group or asks for the next
+ * recheck. (The sweeper's settledGroups remains the last resort.) `unsettled`: may be final but not
+ * settled here (a group still queued, or with members of other groups): for the general rules. A group
+ * row another transaction holds is skipped (SKIP LOCKED) and comes back as `recheck`.
  *
  * Claim: `FOR UPDATE SKIP LOCKED` in priority then fair order; never a task whose deadline has passed
  * (a retry that fell due while every worker was busy): the sweeper times it out instead. A claimed task's group turns running;
  * its row is skipped when locked (another worker is starting it), so claims never wait for each other,
  * and the sweeper repairs the rare group left queued by a racing writer.
+ *
+ * Events are inserted in the order: finished tasks (outcome order), settled groups, claimed tasks (claim
+ * order), started groups; each statement inserts its own, so ids follow that order.
  */
-export const CLAIM_AND_COMPLETE = `
-WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(id text, owner text, attempt int, state text, result text, error text, ord int)),
-done AS (
-  UPDATE tasks t SET state = i.state, result = i.result, error = i.error, lease_owner = NULL, lease_until = NULL,
-    updated_at = $2, finished_at = $2
-  FROM input i WHERE t.id = ANY(ARRAY(SELECT id FROM input)) AND t.id = i.id AND ${RUNNING('t')} AND t.lease_owner = i.owner
-    AND t.attempts = i.attempt
-  RETURNING t.id, t.parent_id, t.step_id, t.state, t.attempts, t.error, i.ord),
-finishing AS MATERIALIZED (SELECT parent_id, count(*) AS n FROM done WHERE parent_id IS NOT NULL GROUP BY parent_id),
-counted AS MATERIALIZED (
-  SELECT f.parent_id AS id, f.n, o.open, o.waiting FROM finishing f CROSS JOIN LATERAL (
-    SELECT count(*) AS open, count(*) FILTER (WHERE m.state <> 'running') AS waiting
-    FROM tasks m WHERE m.parent_id = f.parent_id AND m.state IN ${OPEN}) o),
-candidates AS MATERIALIZED (
-  SELECT id FROM counted WHERE open <= n
-  UNION
-  SELECT r.id FROM unnest($7::text[]) AS r(id) WHERE NOT EXISTS (
-    SELECT 1 FROM tasks m WHERE m.parent_id = r.id AND m.state IN ${OPEN} AND NOT EXISTS (SELECT 1 FROM done d WHERE d.id = m.id))),
-member_states AS MATERIALIZED (
-  SELECT g.id AS group_id, e.ord, COALESCE(d.state, m.state) AS state, COALESCE(d.error, m.error) AS error
-  FROM candidates c JOIN tasks g ON g.id = c.id AND g.state = 'running'
-  CROSS JOIN LATERAL jsonb_array_elements_text(g.members::jsonb) WITH ORDINALITY AS e(member_id, ord)
-  LEFT JOIN LATERAL (SELECT x.state, x.error FROM tasks x WHERE x.id = e.member_id LIMIT 1) m ON true
-  LEFT JOIN done d ON d.id = e.member_id),
-settled AS MATERIALIZED (
-  SELECT group_id, CASE WHEN bool_or(state = 'failed') THEN 'failed' WHEN bool_or(state = 'timed_out') THEN 'timed_out'
-    WHEN bool_or(state = 'cancelled') THEN 'cancelled' ELSE 'succeeded' END AS target
-  FROM member_states GROUP BY group_id HAVING bool_and(COALESCE(state IN ${FINAL}, false))),
-group_locked AS MATERIALIZED (
-  SELECT g.id FROM tasks g WHERE g.id = ANY(ARRAY(SELECT group_id FROM settled)) AND ${RUNNING('g')} FOR UPDATE SKIP LOCKED),
-group_done AS (
-  UPDATE tasks g SET state = s.target, updated_at = $2, finished_at = $2, error = CASE WHEN s.target = 'succeeded' THEN NULL ELSE
-    (SELECT ms.error FROM member_states ms WHERE ms.group_id = s.group_id AND ms.state = s.target ORDER BY ms.ord LIMIT 1) END
-  FROM settled s WHERE g.id = ANY(ARRAY(SELECT id FROM group_locked)) AND g.id = s.group_id AND ${RUNNING('g')}
-  RETURNING g.id, g.state, g.attempts, g.error),
-picked AS (
-  SELECT id FROM tasks WHERE state = 'queued' AND kind = 'task' AND run_at <= $2 AND (deadline IS NULL OR deadline > $2)
-    AND role <> ALL($3::text[])
-  ORDER BY priority DESC, fair_seq, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
-claimed AS (
-  UPDATE tasks t SET state = 'running', attempts = t.attempts + 1, lease_owner = $5, lease_until = $6,
-    started_at = COALESCE(t.started_at, $2), updated_at = $2
-  FROM picked WHERE t.id = picked.id
-  RETURNING t.id, t.parent_id, t.step_id, t.target, t.input, t.role, t.priority, t.fair_seq, t.seq, t.attempts, t.deadline,
-    t.principal, t.correlation_id),
-group_picked AS (
-  SELECT g.id FROM tasks g WHERE g.id IN (SELECT parent_id FROM claimed) AND g.state = 'queued' FOR UPDATE SKIP LOCKED),
-group_started AS (
-  UPDATE tasks g SET state = 'running', started_at = $2, updated_at = $2 FROM group_picked p WHERE g.id = p.id
-  RETURNING g.id, g.attempts),
-logged AS (
-  INSERT INTO task_events (task_id, parent_id, step_id, state, from_state, attempt, at, error)
-  SELECT id, parent_id, step_id, state, from_state, attempt, $2, error FROM (
-    SELECT 1 AS k, ord AS o1, 0::bigint AS o2, 0::bigint AS o3, id, parent_id, step_id, state, 'running' AS from_state, attempts AS attempt, error FROM done
-    UNION ALL SELECT 2, 0, 0, 0, id, NULL, NULL, state, 'running', attempts, error FROM group_done
-    UNION ALL SELECT 3, -priority, fair_seq, seq, id, parent_id, step_id, 'running', 'queued', attempts, NULL FROM claimed
-    UNION ALL SELECT 4, 0, 0, 0, id, NULL, NULL, 'running', 'queued', attempts, NULL FROM group_started) e
-  ORDER BY k, o1, o2, o3, id
-  RETURNING id, task_id)
-SELECT 'claimed' AS what, l.id AS event_id, c.id, c.parent_id, c.step_id, c.attempts, NULL AS error, c.target, c.input, c.role,
-  c.priority, c.fair_seq, c.seq, c.deadline, c.principal, c.correlation_id, NULL AS state, false AS has_dependants
-FROM claimed c JOIN logged l ON l.task_id = c.id
-UNION ALL
-SELECT 'done', l.id, d.id, d.parent_id, d.step_id, d.attempts, d.error, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.state,
-  EXISTS (SELECT 1 FROM task_deps x WHERE x.depends_on = d.id)
-FROM done d JOIN logged l ON l.task_id = d.id
-UNION ALL
-SELECT 'group_done', l.id, g.id, NULL, NULL, g.attempts, g.error, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, g.state, false
-FROM group_done g JOIN logged l ON l.task_id = g.id
-UNION ALL
-SELECT 'group_started', l.id, g.id, NULL, NULL, g.attempts, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'running', false
-FROM group_started g JOIN logged l ON l.task_id = g.id
-UNION ALL
-SELECT CASE WHEN c.open <= c.n THEN 'unsettled' ELSE 'recheck' END, NULL, c.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-  NULL, NULL, NULL, NULL, NULL, NULL, false
-FROM counted c WHERE (c.open <= c.n AND NOT EXISTS (SELECT 1 FROM group_done g WHERE g.id = c.id)) OR (c.open > c.n AND c.waiting = 0)
-UNION ALL
-SELECT 'recheck', NULL, s.group_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false
-FROM settled s WHERE NOT EXISTS (SELECT 1 FROM group_locked k WHERE k.id = s.group_id)`;
+export const CLAIM_AND_COMPLETE_FUNCTION = `
+CREATE OR REPLACE FUNCTION claim_and_complete(p_outcomes jsonb, p_now bigint, p_exclude text[], p_limit int, p_owner text,
+  p_until bigint, p_recheck text[])
+RETURNS TABLE (what text, event_id bigint, id text, parent_id text, step_id text, attempts int, error text, target text,
+  input text, role text, priority int, fair_seq bigint, seq bigint, deadline bigint, principal text, correlation_id text,
+  state text, has_dependants boolean)
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
+AS $fn$
+#variable_conflict use_column
+DECLARE
+  d_event bigint[]; d_id text[]; d_parent text[]; d_step text[]; d_attempts int[]; d_error text[]; d_state text[]; d_deps boolean[];
+  c_id text[]; c_open bigint[]; c_waiting bigint[];
+BEGIN
+  IF jsonb_array_length(p_outcomes) > 0 THEN
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(p_outcomes) AS i(id text, owner text, attempt int, state text, result text, error text, ord int)),
+    done AS (
+      UPDATE tasks t SET state = i.state, result = i.result, error = i.error, lease_owner = NULL, lease_until = NULL,
+        updated_at = p_now, finished_at = p_now
+      FROM input i WHERE t.id = ANY(ARRAY(SELECT id FROM input)) AND t.id = i.id AND ${RUNNING('t')} AND t.lease_owner = i.owner
+        AND t.attempts = i.attempt
+      RETURNING t.id, t.parent_id, t.step_id, t.state, t.attempts, t.error, i.ord),
+    logged AS (
+      INSERT INTO task_events (task_id, parent_id, step_id, state, from_state, attempt, at, error)
+      SELECT id, parent_id, step_id, state, 'running', attempts, p_now, error FROM done ORDER BY ord
+      RETURNING id, task_id)
+    SELECT array_agg(l.id), array_agg(d.id), array_agg(d.parent_id), array_agg(d.step_id), array_agg(d.attempts), array_agg(d.error),
+      array_agg(d.state), array_agg(EXISTS (SELECT 1 FROM task_deps x WHERE x.depends_on = d.id))
+    INTO d_event, d_id, d_parent, d_step, d_attempts, d_error, d_state, d_deps
+    FROM done d JOIN logged l ON l.task_id = d.id;
+    RETURN QUERY SELECT 'done', u.event_id, u.id, u.parent_id, u.step_id, u.attempts, u.error, NULL, NULL, NULL, NULL::int,
+      NULL::bigint, NULL::bigint, NULL::bigint, NULL, NULL, u.state, u.deps
+    FROM unnest(d_event, d_id, d_parent, d_step, d_attempts, d_error, d_state, d_deps)
+      AS u(event_id, id, parent_id, step_id, attempts, error, state, deps);
+    -- Open members left in each finishing task's group: the rows finished above are final here already.
+    SELECT array_agg(f.parent_id), array_agg(o.open), array_agg(o.waiting)
+    INTO c_id, c_open, c_waiting
+    FROM (SELECT DISTINCT p.parent_id FROM unnest(d_parent) AS p(parent_id) WHERE p.parent_id IS NOT NULL) f
+    CROSS JOIN LATERAL (
+      SELECT count(*) AS open, count(*) FILTER (WHERE m.state <> 'running') AS waiting
+      FROM tasks m WHERE m.parent_id = f.parent_id AND m.state IN ${OPEN}) o;
+  END IF;
+  IF 0 = ANY(c_open) OR cardinality(p_recheck) > 0 THEN
+    RETURN QUERY
+    WITH candidates AS MATERIALIZED (
+      SELECT c.id FROM unnest(c_id, c_open) AS c(id, open) WHERE c.open = 0
+      UNION
+      SELECT r.id FROM unnest(p_recheck) AS r(id)
+      WHERE NOT EXISTS (SELECT 1 FROM tasks m WHERE m.parent_id = r.id AND m.state IN ${OPEN})),
+    member_states AS MATERIALIZED (
+      SELECT g.id AS group_id, e.ord, m.state, m.error
+      FROM candidates c JOIN tasks g ON g.id = c.id AND ${RUNNING('g')}
+      CROSS JOIN LATERAL jsonb_array_elements_text(g.members::jsonb) WITH ORDINALITY AS e(member_id, ord)
+      LEFT JOIN LATERAL (SELECT x.state, x.error FROM tasks x WHERE x.id = e.member_id LIMIT 1) m ON true),
+    settled AS MATERIALIZED (
+      SELECT group_id, CASE WHEN bool_or(state = 'failed') THEN 'failed' WHEN bool_or(state = 'timed_out') THEN 'timed_out'
+        WHEN bool_or(state = 'cancelled') THEN 'cancelled' ELSE 'succeeded' END AS target
+      FROM member_states GROUP BY group_id HAVING bool_and(COALESCE(state IN ${FINAL}, false))),
+    group_locked AS MATERIALIZED (
+      SELECT g.id FROM tasks g WHERE g.id = ANY(ARRAY(SELECT group_id FROM settled)) AND ${RUNNING('g')} FOR UPDATE SKIP LOCKED),
+    group_done AS (
+      UPDATE tasks g SET state = s.target, updated_at = p_now, finished_at = p_now, error = CASE WHEN s.target = 'succeeded' THEN NULL ELSE
+        (SELECT ms.error FROM member_states ms WHERE ms.group_id = s.group_id AND ms.state = s.target ORDER BY ms.ord LIMIT 1) END
+      FROM settled s WHERE g.id = ANY(ARRAY(SELECT id FROM group_locked)) AND g.id = s.group_id AND ${RUNNING('g')}
+      RETURNING g.id, g.state, g.attempts, g.error),
+    logged AS (
+      INSERT INTO task_events (task_id, parent_id, step_id, state, from_state, attempt, at, error)
+      SELECT id, NULL, NULL, state, 'running', attempts, p_now, error FROM group_done ORDER BY id
+      RETURNING id, task_id)
+    SELECT 'group_done', l.id, g.id, NULL, NULL, g.attempts, g.error, NULL, NULL, NULL, NULL::int, NULL::bigint, NULL::bigint,
+      NULL::bigint, NULL, NULL, g.state, false
+    FROM group_done g JOIN logged l ON l.task_id = g.id
+    UNION ALL
+    SELECT CASE WHEN c.open = 0 THEN 'unsettled' ELSE 'recheck' END, NULL, c.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+      NULL, NULL, NULL, NULL, NULL, NULL, false
+    FROM unnest(c_id, c_open, c_waiting) AS c(id, open, waiting)
+    WHERE (c.open = 0 AND NOT EXISTS (SELECT 1 FROM group_done g WHERE g.id = c.id)) OR (c.open > 0 AND c.waiting = 0)
+    UNION ALL
+    SELECT 'recheck', NULL, s.group_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false
+    FROM settled s WHERE NOT EXISTS (SELECT 1 FROM group_locked k WHERE k.id = s.group_id);
+  ELSE
+    -- No group to settle here: only those whose other open members all run (another call may be finishing them).
+    RETURN QUERY SELECT 'recheck', NULL::bigint, c.id, NULL, NULL, NULL::int, NULL, NULL, NULL, NULL, NULL::int, NULL::bigint,
+      NULL::bigint, NULL::bigint, NULL, NULL, NULL, false
+    FROM unnest(c_id, c_open, c_waiting) AS c(id, open, waiting) WHERE c.open > 0 AND c.waiting = 0;
+  END IF;
+  IF p_limit > 0 THEN
+    RETURN QUERY
+    WITH picked AS (
+      SELECT t.id FROM tasks t WHERE t.state = 'queued' AND t.kind = 'task' AND t.run_at <= p_now
+        AND (t.deadline IS NULL OR t.deadline > p_now) AND t.role <> ALL(p_exclude)
+      ORDER BY t.priority DESC, t.fair_seq, t.seq LIMIT p_limit FOR UPDATE SKIP LOCKED),
+    claimed AS (
+      UPDATE tasks t SET state = 'running', attempts = t.attempts + 1, lease_owner = p_owner, lease_until = p_until,
+        started_at = COALESCE(t.started_at, p_now), updated_at = p_now
+      FROM picked WHERE t.id = picked.id
+      RETURNING t.id, t.parent_id, t.step_id, t.target, t.input, t.role, t.priority, t.fair_seq, t.seq, t.attempts, t.deadline,
+        t.principal, t.correlation_id),
+    group_picked AS (
+      SELECT g.id FROM tasks g WHERE g.id = ANY(ARRAY(SELECT parent_id FROM claimed)) AND g.state || '' = 'queued'
+      FOR UPDATE SKIP LOCKED),
+    group_started AS (
+      UPDATE tasks g SET state = 'running', started_at = p_now, updated_at = p_now FROM group_picked p WHERE g.id = p.id
+      RETURNING g.id, g.attempts),
+    logged AS (
+      INSERT INTO task_events (task_id, parent_id, step_id, state, from_state, attempt, at)
+      SELECT id, parent_id, step_id, 'running', 'queued', attempt, p_now FROM (
+        SELECT 3 AS k, -priority AS o1, fair_seq AS o2, seq AS o3, id, parent_id, step_id, attempts AS attempt FROM claimed
+        UNION ALL SELECT 4, 0, 0, 0, id, NULL, NULL, attempts FROM group_started) e
+      ORDER BY k, o1, o2, o3, id
+      RETURNING id, task_id)
+    SELECT 'claimed', l.id, c.id, c.parent_id, c.step_id, c.attempts, NULL, c.target, c.input, c.role, c.priority, c.fair_seq,
+      c.seq, c.deadline, c.principal, c.correlation_id, NULL, false
+    FROM claimed c JOIN logged l ON l.task_id = c.id
+    UNION ALL
+    SELECT 'group_started', l.id, g.id, NULL, NULL, g.attempts, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+      'running', false
+    FROM group_started g JOIN logged l ON l.task_id = g.id;
+  END IF;
+END
+$fn$`;
 
 /**
  * A new submission's rows with fair positions per role (as allocateFairSeq: from max(role's last + 1,

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { TaskEvent, TaskRecord } from '../task-model.ts';
 import { freshParams } from './postgres-fresh.ts';
 import { decodeClaimAndComplete } from './postgres-rows.ts';
-import { CLAIM_AND_COMPLETE, INSERT_FRESH } from './postgres-sql.ts';
+import { CLAIM_AND_COMPLETE, CLAIM_AND_COMPLETE_FUNCTION, INSERT_FRESH } from './postgres-sql.ts';
 import { taskSchemaSql } from './sql-schema.ts';
 import { type Row, type SqlConn, type SqlDialect, sqlReads, sqlTx } from './sql-store.ts';
 import type {
@@ -118,6 +118,7 @@ export class PostgresTaskStore implements TaskStore {
         await client.query('SELECT pg_advisory_lock(hashtext($1))', [`switchboard-tasks:${schema}`]);
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
         for (const sql of taskSchemaSql('postgres')) await client.query(sql);
+        await client.query(CLAIM_AND_COMPLETE_FUNCTION);
         // A table made by an earlier version: new pages get the free space too (existing ones as they fill).
         const { rows } = await client.query(`SELECT reloptions FROM pg_class WHERE oid = 'tasks'::regclass`);
         if (!String(rows[0]?.reloptions ?? '').includes('fillfactor')) await client.query('ALTER TABLE tasks SET (fillfactor = 50)');
