@@ -95,8 +95,9 @@ BEGIN
     WITH candidates AS MATERIALIZED (
       SELECT c.id FROM unnest(c_id, c_open) AS c(id, open) WHERE c.open = 0
       UNION
+      -- OFFSET 0: one index probe per group (the generic plan would rather hash every open task).
       SELECT r.id FROM unnest(p_recheck) AS r(id)
-      WHERE NOT EXISTS (SELECT 1 FROM tasks m WHERE m.parent_id = r.id AND m.state IN ${OPEN})),
+      WHERE NOT EXISTS (SELECT 1 FROM tasks m WHERE m.parent_id = r.id AND m.state IN ${OPEN} OFFSET 0)),
     member_states AS MATERIALIZED (
       SELECT g.id AS group_id, e.ord, m.state, m.error
       FROM candidates c JOIN tasks g ON g.id = c.id AND ${RUNNING('g')}
