@@ -25,8 +25,8 @@ export const CLAIM_AND_COMPLETE =
  * while the table was empty stays good as it fills. (As one large statement it was planned afresh for
  * each connection's first six executions, ~1.4 ms each, more than it takes to run, and then kept a
  * generic plan made at whatever size the table had then.) Parts with nothing to do are skipped: the
- * group settlement when no finishing task's group can be settled and nothing is to be rechecked, the
- * claim when $4 is 0.
+ * group settlement when no group (of a finishing task, or to recheck) is left without open members,
+ * the claim when $4 is 0.
  *
  * Completion: a fenced update (state running, same owner and attempt), so a late report changes
  * nothing. The later statements see the finished rows (same transaction). A group is settled here when
@@ -59,7 +59,7 @@ AS $fn$
 #variable_conflict use_column
 DECLARE
   d_event bigint[]; d_id text[]; d_parent text[]; d_step text[]; d_attempts int[]; d_error text[]; d_state text[]; d_deps boolean[];
-  c_id text[]; c_open bigint[]; c_waiting bigint[];
+  c_id text[]; c_open bigint[]; c_waiting bigint[]; g_id text[];
 BEGIN
   IF jsonb_array_length(p_outcomes) > 0 THEN
     WITH input AS (
@@ -90,14 +90,19 @@ BEGIN
       SELECT count(*) AS open, count(*) FILTER (WHERE m.state <> 'running') AS waiting
       FROM tasks m WHERE m.parent_id = f.parent_id AND m.state IN ${OPEN}) o;
   END IF;
+  -- Groups that may be final: none of their members left open (read first: most calls find none, and
+  -- then skip the statement that settles, whose start alone costs more than this).
   IF 0 = ANY(c_open) OR cardinality(p_recheck) > 0 THEN
-    RETURN QUERY
-    WITH candidates AS MATERIALIZED (
+    SELECT array_agg(x.id) INTO g_id FROM (
       SELECT c.id FROM unnest(c_id, c_open) AS c(id, open) WHERE c.open = 0
       UNION
       -- OFFSET 0: one index probe per group (the generic plan would rather hash every open task).
       SELECT r.id FROM unnest(p_recheck) AS r(id)
-      WHERE NOT EXISTS (SELECT 1 FROM tasks m WHERE m.parent_id = r.id AND m.state IN ${OPEN} OFFSET 0)),
+      WHERE NOT EXISTS (SELECT 1 FROM tasks m WHERE m.parent_id = r.id AND m.state IN ${OPEN} OFFSET 0)) x;
+  END IF;
+  IF g_id IS NOT NULL THEN
+    RETURN QUERY
+    WITH candidates AS MATERIALIZED (SELECT unnest(g_id) AS id),
     member_states AS MATERIALIZED (
       SELECT g.id AS group_id, e.ord, m.state, m.error
       FROM candidates c JOIN tasks g ON g.id = c.id AND ${RUNNING('g')}
