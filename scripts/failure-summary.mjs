@@ -16,12 +16,22 @@ function firstLines(error) {
 
 export default async function* failureSummary(source) {
   const failed = [];
+  // The names of the suites a test is in, per file (files run concurrently): a shared suite run on
+  // several stores or transports names which one failed.
+  const open = new Map();
   for await (const event of source) {
+    const { name, file, nesting = 0, details } = event.data ?? {};
+    if (event.type === 'test:start') {
+      const path = open.get(file) ?? [];
+      path.length = nesting;
+      path.push(name);
+      open.set(file, path);
+    }
     if (event.type !== 'test:fail') continue;
-    const { name, file, details } = event.data;
     // A suite fails when one of its tests does: list the tests, and a suite only when it failed by itself.
     if (details?.error?.failureType === 'subtestsFailed') continue;
-    failed.push({ name, file, error: details?.error });
+    const path = [...(open.get(file) ?? []).slice(0, nesting), name];
+    failed.push({ name: path.join(' › '), file, error: details?.error });
   }
   if (process.env.SB_FAILED_FILES)
     writeFileSync(process.env.SB_FAILED_FILES, [...new Set(failed.map((f) => f.file ?? ''))].filter(Boolean).join('\n'));
