@@ -30,6 +30,11 @@ export interface SchedulerOptions {
   /** How often to look for deadlines passed, leases run out and stuck dependants. */
   sweepMs?: number;
   claimBatch?: number;
+  /**
+   * Claim statements in flight at once (default 2); more loops wanting to claim share the next one
+   * (see WorkerPoolOptions). 0 or Infinity: one per loop.
+   */
+  claimsInFlight?: number;
   /** This process's name in leases. */
   owner?: string;
   checkTarget?: SubmitContext['checkTarget'];
@@ -80,6 +85,7 @@ export class Scheduler {
         leaseMs: options.leaseMs ?? 30_000,
         pollMs: options.pollMs ?? 500,
         claimBatch: options.claimBatch ?? 32,
+        claimsInFlight: options.claimsInFlight ?? 2,
       },
       {
         complete: (outcomes) => this.complete(outcomes),

@@ -15,6 +15,14 @@ export interface WorkerPoolOptions {
   leaseMs: number;
   pollMs: number;
   claimBatch: number;
+  /**
+   * Claim statements in flight at once; a loop that wants to claim while that many are out joins the
+   * next one (limits summed, tasks shared back). Fewer, larger statements mean fewer commits to wait
+   * for: 4 loops on Postgres sent ~150 claims per 3000 no-op tasks each on its own, ~84 with 2 out at
+   * once (~54 with 1, but then a claim's round trip paces all loops). Undefined, 0 or Infinity: each
+   * loop its own statement.
+   */
+  claimsInFlight?: number;
 }
 
 export interface WorkerPoolHooks {
@@ -105,6 +113,15 @@ interface Finals {
 
 const noFinals: Finals = Object.freeze({ outcomes: Object.freeze([]), finals: Object.freeze([]) });
 
+/** A loop waiting for a claim statement to take it along; resolves with how many tasks it got. */
+interface Joiner {
+  limit: number;
+  excluded: string[];
+  /** `excluded` sorted and joined: only loops with the same exclusions share a statement. */
+  key: string;
+  resolve: (claimed: number) => void;
+}
+
 /** How long a group recheck waits for a claim to take it along before it gets a statement of its own. */
 const RECHECK_DELAY_MS = 5;
 
@@ -133,6 +150,9 @@ export class WorkerPool {
   /** Groups to look at again (FinalCompletion.recheck), for the next claim to take along. */
   private rechecks = new Set<string>();
   private recheckTimer: NodeJS.Timeout | undefined;
+  /** Claim statements out now, and the loops waiting for the next one (claimsInFlight). */
+  private claimsOut = 0;
+  private joiners: Joiner[] = [];
 
   constructor(
     private readonly store: TaskStore,
@@ -246,17 +266,67 @@ export class WorkerPool {
       }
       this.reserved += limit;
       const wakes = this.wakes;
-      let claimed: ClaimedTask[] = [];
+      let claimed = 0;
       try {
-        claimed = await this.claim(limit, excluded);
-      } catch (error) {
-        this.hooks.onError(error, 'claim');
+        claimed = await this.join(limit, excluded);
       } finally {
         this.reserved -= limit;
       }
       // New work that arrived while the claim was in flight (its statement may not have seen it): look again.
-      if (claimed.length < limit && this.wakes === wakes) await this.idle();
+      if (claimed < limit && this.wakes === wakes) await this.idle();
     }
+  }
+
+  /** Waits for a claim statement to take this loop along (its own one unless claimsInFlight are out). */
+  private join(limit: number, excluded: string[]): Promise<number> {
+    return new Promise<number>((resolve) => {
+      this.joiners.push({ limit, excluded, key: excluded.length === 0 ? '' : [...excluded].sort().join('\0'), resolve });
+      this.sendClaims();
+    });
+  }
+
+  /**
+   * Sends the waiting loops' claims while fewer than claimsInFlight statements are out: one statement
+   * for all loops with the same excluded roles as the first (their limits summed, reservations already
+   * counted for each), the others wait for the next one.
+   */
+  private sendClaims(): void {
+    const max = this.options.claimsInFlight || Number.POSITIVE_INFINITY;
+    while (this.joiners.length > 0 && this.claimsOut < max) {
+      if (this.stopped || !this.claiming) {
+        for (const joiner of this.joiners.splice(0)) joiner.resolve(0);
+        return;
+      }
+      const first = this.joiners[0] as Joiner;
+      let group: Joiner[];
+      if (max === Number.POSITIVE_INFINITY) group = this.joiners.splice(0, 1);
+      else {
+        group = this.joiners.filter((joiner) => joiner.key === first.key);
+        this.joiners = group.length === this.joiners.length ? [] : this.joiners.filter((joiner) => joiner.key !== first.key);
+      }
+      void this.claimFor(group, first.excluded);
+    }
+  }
+
+  /** One statement for these loops; its tasks go to them in claim order, each at most its limit. */
+  private async claimFor(group: Joiner[], excluded: string[]): Promise<void> {
+    this.claimsOut++;
+    let limit = 0;
+    for (const joiner of group) limit += joiner.limit;
+    let claimed = 0;
+    try {
+      claimed = (await this.claim(limit, excluded)).length;
+    } catch (error) {
+      this.hooks.onError(error, 'claim');
+    } finally {
+      this.claimsOut--;
+    }
+    for (const joiner of group) {
+      const share = Math.min(joiner.limit, claimed);
+      claimed -= share;
+      joiner.resolve(share);
+    }
+    this.sendClaims();
   }
 
   /**
