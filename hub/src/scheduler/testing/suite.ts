@@ -244,6 +244,12 @@ export function schedulerSuite(name: string, factory: StoreFactory): void {
         assert.equal(view.attempts, 1);
         assert.equal(view.error?.code, code);
       }
+      // The first attempt must have failed and its retry be due at +10 before the clock moves: drained()
+      // says nothing of a task no worker has claimed yet (under load `down` can still be queued here).
+      await eventually(async () => {
+        const first = await scheduler.get(down.id);
+        return first?.state === 'queued' && first.attempts === 1 && first.runAt != null;
+      });
       await scheduler.drained();
       await clock.advance(10);
       const view = await scheduler.waitFor(down.id);
