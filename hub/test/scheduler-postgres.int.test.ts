@@ -63,6 +63,67 @@ if (unavailable) {
       }
     });
   });
+  describe('the Postgres store under 4 workers (claims merged: claimsInFlight 2)', () => {
+    it('runs each of 600 tasks of several batches and roles exactly once, every batch settled', async () => {
+      const store = await PostgresTaskStore.open({ url: DATABASE_URL, schema: randomSchema('sb_merge'), poolSize: 10 });
+      const runs = new Map<string, number>();
+      // Watch the store: never more than 2 claim statements at once, and some carry several loops' limits.
+      let inFlight = 0;
+      let most = 0;
+      const limits: number[] = [];
+      const watch =
+        <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+        async (...args: A): Promise<R> => {
+          const { limit } = args[0] as { limit: number };
+          // completeFinal goes through claimAndComplete with limit 0: a completion, not a claim.
+          if (limit === 0) return fn(...args);
+          limits.push(limit);
+          most = Math.max(most, ++inFlight);
+          try {
+            return await fn(...args);
+          } finally {
+            inFlight--;
+          }
+        };
+      // (This store's claim() is claimAndComplete without outcomes: watching that one sees every claim.)
+      store.claimAndComplete = watch(store.claimAndComplete.bind(store));
+      const scheduler = new Scheduler({
+        store,
+        workers: 4,
+        claimBatch: 8,
+        claimsInFlight: 2,
+        concurrency: 32,
+        pollMs: 20,
+        executor: async (_target, _input, context) => {
+          runs.set(context.taskId, (runs.get(context.taskId) ?? 0) + 1);
+          await new Promise((resolve) => setImmediate(resolve));
+          return { content: [] };
+        },
+      }).start();
+      try {
+        const batches = await Promise.all(
+          Array.from({ length: 6 }, (_, b) =>
+            scheduler.submit({ batch: Array.from({ length: 100 }, (_, i) => ({ target: `agent__r${(b + i) % 3}`, input: { b, i } })) }),
+          ),
+        );
+        for (const { task } of batches) {
+          const view = await scheduler.waitFor(task.id);
+          assert.equal(view.state, 'succeeded');
+        }
+        assert.equal(runs.size, 600);
+        assert.ok(most <= 2, `${most} claim statements at once`);
+        assert.ok(
+          limits.some((limit) => limit > 8),
+          `no merged claim among limits ${limits.join(',')}`,
+        );
+        assert.deepEqual(new Set(runs.values()), new Set([1]));
+      } finally {
+        await scheduler.close();
+        await store.dropSchema();
+        await store.close();
+      }
+    });
+  });
 }
 
 describe('REQUIRE_SERVICES for the Postgres store', () => {

@@ -45,7 +45,8 @@ export async function insertSubmission(tx: StoreTx, plan: SubmissionPlan, lifecy
 
   const byRole = new Map<string, TaskRecord[]>();
   for (const row of rows.filter((r) => r.kind === 'task')) byRole.set(row.role, [...(byRole.get(row.role) ?? []), row]);
-  for (const [role, members] of byRole) {
+  // Roles in one order for every submission: concurrent ones lock their role_clock rows alike (no deadlock).
+  for (const [role, members] of [...byRole].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const first = await tx.allocateFairSeq(role, members.length);
     members.forEach((row, i) => {
       row.fairSeq = first + i;

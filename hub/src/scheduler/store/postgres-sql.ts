@@ -182,7 +182,8 @@ $fn$`;
  * per row travels as one array (in row order); what every row of a submission shares (parent, principal,
  * correlation id, times) as one value; the other columns of a new row are constants (attempts 0, no
  * result, lease or idempotency key). No JSON to take apart per row: the JSON columns come as their texts
- * joined by U+001E (which JSON.stringify never writes raw), split with string_to_array.
+ * joined by U+001E (which JSON.stringify never writes raw), split with string_to_array. The role_clock
+ * rows are locked in role order: two submissions sharing roles would otherwise deadlock now and then.
  *
  * $1 ids, $2 kinds, $3 step ids, $4 targets, $5 roles, $6 states, $7 priorities, $8 max attempts,
  * $9 deadlines, $10 fair offsets (a task's distance from the last position of its role in this
@@ -201,7 +202,7 @@ WITH input AS MATERIALIZED (
 head AS MATERIALIZED (
   SELECT COALESCE((SELECT MIN(fair_seq) FROM tasks WHERE state = 'queued' AND kind = 'task'), (SELECT MAX(last) FROM role_clock), 1) AS f),
 clock AS (
-  INSERT INTO role_clock (role, last) SELECT n.role, h.f + n.c - 1 FROM unnest($15::text[], $16::bigint[]) AS n(role, c), head h
+  INSERT INTO role_clock (role, last) SELECT n.role, h.f + n.c - 1 FROM unnest($15::text[], $16::bigint[]) AS n(role, c), head h ORDER BY n.role
   ON CONFLICT (role) DO UPDATE SET last = GREATEST(role_clock.last + 1, (SELECT f FROM head)) + (EXCLUDED.last - (SELECT f FROM head))
   RETURNING role, last),
 inserted AS (
