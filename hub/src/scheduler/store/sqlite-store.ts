@@ -6,6 +6,7 @@ import { GroupCommit } from './group-commit.ts';
 import { chunk, rowToTask } from './sql-rows.ts';
 import { taskSchemaSql } from './sql-schema.ts';
 import { appendEvents, type Row, type SqlConn, type SqlDialect, sqlReads, sqlTx } from './sql-store.ts';
+import { BACKSTOP_PAGES, SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import type {
   ClaimAndCompleteResult,
   ClaimRequest,
@@ -38,14 +39,25 @@ export class SqliteTaskStore implements TaskStore {
   private readonly mutex: GroupCommit;
   private readonly conn: SqlConn;
   private readonly tx: StoreTx;
+  /** WAL checkpoints on a thread of their own (sqlite-checkpointer.ts); none for an in-memory database. */
+  readonly checkpointer: SqliteCheckpointer | undefined;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    options: { checkpointEveryMs?: number } = {},
+  ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 10000');
     for (const sql of taskSchemaSql('sqlite')) this.db.exec(sql);
+    if (file !== ':memory:') {
+      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+      this.checkpointer = new SqliteCheckpointer(file, options.checkpointEveryMs ?? 200, () => {
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+    }
     this.mutex = new GroupCommit(this.db);
     this.conn = { query: async (sql, params = []) => this.run(sql, params) };
     this.tx = sqlTx(this.conn, dialect);
@@ -242,6 +254,7 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     await this.mutex.read(async () => {
       if (this.db.open) this.db.close();
     });
