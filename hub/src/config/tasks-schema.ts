@@ -25,6 +25,13 @@ export const TasksConfigSchema = z
     pollMs: z.number().int().min(10).default(1000).describe('how often an idle worker looks for work other hubs queued'),
     sweepMs: z.number().int().min(10).default(1000).describe('how often deadlines and expired leases are checked'),
     claimBatch: z.number().int().min(1).max(1000).default(32),
+    claimsInFlight: z
+      .number()
+      .int()
+      .min(0)
+      .max(32)
+      .default(2)
+      .describe('claim statements out at once from this hub; loops that want to claim meanwhile share the next (0: one per loop)'),
     retryBudget: z
       .union([
         z.literal(false),

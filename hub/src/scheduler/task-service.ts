@@ -65,6 +65,7 @@ export class TaskService {
       pollMs: config.pollMs,
       sweepMs: config.sweepMs,
       claimBatch: config.claimBatch,
+      claimsInFlight: config.claimsInFlight,
       retryBudget: config.retryBudget,
       checkTarget: (target) => {
         if (target.startsWith('hub__') && !host.isTaskTarget?.(target)) return `'${target}': tasks cannot call the hub's own task tools`;
