@@ -14,6 +14,7 @@ const betterSqlite = createRequire(import.meta.url).resolve('better-sqlite3');
  */
 /** The store connection's own checkpoint threshold while the thread runs: 64 MiB of 4 KiB pages. */
 export const BACKSTOP_PAGES = 16384;
+const STOP_GRACE_MS = 2000;
 
 export class SqliteCheckpointer {
   private readonly worker: Worker;
@@ -22,7 +23,8 @@ export class SqliteCheckpointer {
   done = 0;
 
   constructor(file: string, everyMs: number, onLost: (error: unknown) => void) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, everyMs, module: betterSqlite } });
+    // execArgv []: plain JS needs no loader; a worker would otherwise start the hub's own (`--import tsx`).
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { file, everyMs, module: betterSqlite } });
     this.worker.unref();
     this.worker.on('message', () => {
       this.done++;
@@ -43,7 +45,13 @@ export class SqliteCheckpointer {
     const exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.ref(); // unref'd while it runs so it never keeps the hub alive, but this wait must
     this.worker.postMessage('stop');
-    await exited;
+    // A thread stuck in a checkpoint must not hold the hub's shutdown: after a grace period it is ended.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), STOP_GRACE_MS);
+    });
+    if ((await Promise.race([exited, late])) === 'late') await this.worker.terminate();
+    clearTimeout(timer);
   }
 }
 
