@@ -9,18 +9,25 @@ import { decisionActions } from './run-actions.ts';
 const MAX_CALLS = 1000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** Which of the task's audited calls a step made: its own call (depth 0) or its agent's nested calls, inside its run. */
-function callsOfStep(step: TaskRecord, calls: AuditRecord[], now: number): AuditRecord[] {
-  if (step.startedAt === null) return [];
-  const from = step.startedAt - 1;
-  const to = (step.finishedAt ?? now) + 1;
-  const agentRole = step.target.startsWith('agent__') ? step.target.slice('agent__'.length) : undefined;
-  return calls.filter(
-    (call) =>
-      call.startedAt >= from &&
-      call.startedAt <= to &&
-      (call.depth === 0 ? call.tool === step.target : agentRole !== undefined && call.principal === `agent:${agentRole}`),
-  );
+/**
+ * Which step made each of the task's audited calls: the step's own call (depth 0, its target) or its
+ * agent's nested calls, started inside the step's run. Times are milliseconds, so a dependant can start
+ * in the very millisecond its dependency ended: a call inside several steps' runs goes to the one that
+ * started last (a step's call never starts before the step does), not to all of them.
+ */
+export function callsByStep(steps: readonly TaskRecord[], calls: readonly AuditRecord[], now: number): Map<string, AuditRecord[]> {
+  const owned = new Map<string, AuditRecord[]>(steps.map((step) => [step.id, []]));
+  for (const call of calls) {
+    let owner: TaskRecord | undefined;
+    for (const step of steps) {
+      if (step.startedAt === null || call.startedAt < step.startedAt || call.startedAt > (step.finishedAt ?? now)) continue;
+      const agentRole = step.target.startsWith('agent__') ? step.target.slice('agent__'.length) : undefined;
+      const made = call.depth === 0 ? call.tool === step.target : agentRole !== undefined && call.principal === `agent:${agentRole}`;
+      if (made && (owner === undefined || (step.startedAt as number) >= (owner.startedAt as number))) owner = step;
+    }
+    if (owner !== undefined) owned.get(owner.id)?.push(call);
+  }
+  return owned;
 }
 
 /** A task's submitter, or an admin, may see its inputs and calls; others get the shape without them. */
@@ -54,6 +61,7 @@ export function mountTaskDetailRoutes(app: Hono, hub: Hub, options: ConsoleRoute
       calls.sort((a, b) => a.startedAt - b.startedAt);
       const now = Date.now();
       const stepIdOf = new Map(ordered.map((m) => [m.id, m.stepId ?? m.id]));
+      const callsOf = callsByStep(ordered, calls, now);
       const steps = ordered.map((m) => ({
         id: m.stepId ?? m.id,
         taskId: m.id,
@@ -70,7 +78,7 @@ export function mountTaskDetailRoutes(app: Hono, hub: Hub, options: ConsoleRoute
         finishedAt: iso(m.finishedAt),
         durationMs: m.startedAt !== null && m.finishedAt !== null ? m.finishedAt - m.startedAt : null,
         events: events.filter((e) => e.taskId === m.id),
-        calls: callsOfStep(m, calls, now),
+        calls: callsOf.get(m.id) ?? [],
       }));
       return c.json({
         task,
