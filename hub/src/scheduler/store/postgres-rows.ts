@@ -1,8 +1,6 @@
 import type { TaskEvent, TaskState } from '../task-model.ts';
+import { optStr, parse } from './sql-rows.ts';
 import type { ClaimAndCompleteResult, ClaimedTask } from './types.ts';
-
-const optStr = (value: unknown) => (value === null || value === undefined ? null : String(value));
-const parse = (value: unknown) => (value === null || value === undefined ? null : JSON.parse(String(value)));
 
 /** Column positions in a CLAIM_AND_COMPLETE row (read as arrays: no object per row). */
 const WHAT = 0;

@@ -54,10 +54,10 @@ export const EVENT_COLUMNS = ['task_id', 'parent_id', 'step_id', 'state', 'from_
 
 type Row = Record<string, unknown>;
 const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
-const parse = <T>(value: unknown): T => (value === null || value === undefined ? (null as T) : (JSON.parse(String(value)) as T));
+export const parse = <T>(value: unknown): T => (value === null || value === undefined ? (null as T) : (JSON.parse(String(value)) as T));
 const num = (value: unknown) => Number(value);
 const optNum = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-const optStr = (value: unknown) => (value === null || value === undefined ? null : String(value));
+export const optStr = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
 export function taskToRow(task: TaskRecord): unknown[] {
   return [

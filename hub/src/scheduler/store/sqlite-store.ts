@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NewTaskEvent, TaskEvent, TaskRecord } from '../task-model.ts';
 import { GroupCommit } from './group-commit.ts';
-import { chunk, EVENT_COLUMNS, eventToRow, placeholders, TASK_COLUMNS, taskToRow } from './sql-rows.ts';
+import { chunk, EVENT_COLUMNS, eventToRow, optStr, parse, placeholders, TASK_COLUMNS, taskToRow } from './sql-rows.ts';
 import { taskSchemaSql } from './sql-schema.ts';
 import { type Row, type SqlConn, type SqlDialect, sqlReads, sqlTx } from './sql-store.ts';
 import { BACKSTOP_PAGES, SqliteCheckpointer } from './sqlite-checkpointer.ts';
@@ -27,9 +27,6 @@ const dialect: SqlDialect = {
   principalId: "json_extract(principal, '$.id')",
   isUniqueViolation: (error) => (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE',
 };
-
-const optStr = (value: unknown) => (value === null || value === undefined ? null : String(value));
-const parse = (value: unknown) => (value === null || value === undefined ? null : JSON.parse(String(value)));
 
 /** A claimed row (the claim's RETURNING list) as a worker gets it. */
 function rowToClaimed(row: Row): ClaimedTask {
