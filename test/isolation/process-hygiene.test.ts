@@ -112,7 +112,7 @@ describe('no zombie or orphaned upstream processes', () => {
     const exited = new Promise((resolve) => hub.child.once('exit', resolve));
     hub.child.kill('SIGTERM');
     await Promise.race([exited, pause(60_000)]);
-    assert.equal(hub.child.exitCode, 0, 'the hub exited by itself after SIGTERM');
+    assert.equal(hub.child.exitCode, 0, `the hub exited by itself after SIGTERM; its log ends:\n${hub.stderr().slice(-3000)}`);
     const remaining = [...seen.keys()].filter(stillThere).map((pid) => processTable().find((p) => p.pid === pid) ?? { pid });
     assert.deepEqual(remaining, [], 'hub children still in the process table after shutdown');
   });
